@@ -1,0 +1,37 @@
+// Error classes shared by activities and the CLI. Each carries the exit code the CLI uses for it, so a
+// command can let them propagate and main() maps them once (0 ok, 1 unexpected, 2 bad input or
+// arguments, 3 schema invalid, 4 publish failed).
+
+export class NightshiftError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Unreadable, truncated or unsuitable input, or bad command-line arguments. */
+export class InputError extends NightshiftError {
+  override readonly exitCode = 2;
+}
+
+/** Configuration that cannot work (bad TOML, unknown keys, wrong types). */
+export class ConfigError extends NightshiftError {
+  override readonly exitCode = 2;
+}
+
+/** An envelope that does not satisfy schema.json. */
+export class SchemaError extends NightshiftError {
+  override readonly exitCode = 3;
+  constructor(
+    message: string,
+    readonly issues: ReadonlyArray<{ path: string; rule: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Writing a shard to the dataset (local or hub) failed. */
+export class PublishError extends NightshiftError {
+  override readonly exitCode = 4;
+}

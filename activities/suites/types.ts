@@ -1,0 +1,39 @@
+// The contract every suite implements, so the same function runs standalone from the CLI and as a
+// heartbeating, resumable Temporal activity (the activity wrapper turns onProgress into heartbeats and
+// hands in the journal and cancellation signal).
+import type { EnvelopeResult, GenKwargs } from '../envelope/types.js';
+import type { Journal } from '../journal/journal.js';
+
+export interface SuiteProgress {
+  completed: number;
+  total: number;
+  /** Small key naming the last finished unit of work (never results; heartbeat details stay small). */
+  checkpoint?: string;
+  /** Human-readable position, e.g. "p512 c4 3/10"; used in activity summaries and progress bars. */
+  detail?: string;
+}
+
+export interface SuiteContext<Config = unknown> {
+  /** OpenAI-compatible base URL, e.g. http://127.0.0.1:11434 (with or without /v1). */
+  endpoint: string;
+  model: string;
+  config: Config;
+  signal: AbortSignal;
+  onProgress: (progress: SuiteProgress) => void;
+  /** Finished samples of earlier attempts; a suite appends each finished sample and skips what is here. */
+  journal: Journal;
+  /** Directory owned by this (run, model, suite) for logs, caches and tool output. */
+  workDir: string;
+}
+
+export interface SuiteOutcome {
+  results: EnvelopeResult[];
+  genKwargs?: GenKwargs;
+  seed?: number;
+  /** Non-fatal problems worth keeping in the envelope's `errors`. */
+  errors: string[];
+  /** Set when the suite could not run at all (e.g. the tool is not installed): why, and how to fix it. */
+  skipped?: { reason: string };
+}
+
+export type SuiteRunner<Config = unknown> = (context: SuiteContext<Config>) => Promise<SuiteOutcome>;

@@ -1,0 +1,39 @@
+// The `nightshift` command: one commander program, one file per command group under commands/.
+// main() owns exit codes so every command reports failures the same way.
+import { Command, CommanderError } from 'commander';
+import { NightshiftError } from '../activities/errors.js';
+import { registerValidateCommand } from './commands/validate.js';
+
+export function buildProgram(): Command {
+  const program = new Command('nightshift')
+    .description('Durable overnight benchmark sweeps for locally hosted LLMs')
+    .showHelpAfterError()
+    .exitOverride();
+  registerValidateCommand(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.commands.forEach((c) => c.exitOverride());
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version exit 0; every other parse problem is a bad-arguments exit.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof NightshiftError) {
+    process.stderr.write(`nightshift: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`nightshift: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}

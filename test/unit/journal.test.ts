@@ -1,0 +1,57 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openJournal } from '../../activities/journal/journal.js';
+
+const tempFile = () => join(mkdtempSync(join(tmpdir(), 'ns-journal-')), 'sub', 'journal.jsonl');
+
+describe('journal', () => {
+  it('persists entries across reopen and ignores duplicate keys', async () => {
+    const path = tempFile();
+    const a = await openJournal<number>(path);
+    await Promise.all([a.append('s1', 1), a.append('s2', 2), a.append('s1', 99)]);
+    await a.close();
+    const b = await openJournal<number>(path);
+    expect(b.entries()).toEqual([
+      { key: 's1', value: 1 },
+      { key: 's2', value: 2 },
+    ]);
+    await b.close();
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('drops a torn final line and keeps appending cleanly', async () => {
+    const path = tempFile();
+    const a = await openJournal(path);
+    await a.append('s1', { ok: true });
+    await a.close();
+    appendFileSync(path, '{"k":"s2","v":{"ok"');
+    const b = await openJournal(path);
+    expect(b.has('s2')).toBe(false);
+    await b.append('s3', 3);
+    await b.close();
+    const c = await openJournal(path);
+    expect(c.entries().map((e) => e.key)).toEqual(['s1', 's3']);
+    await c.close();
+  });
+
+  it('keeps a complete final entry whose newline was lost', async () => {
+    const path = tempFile();
+    const a = await openJournal(path);
+    await a.close();
+    writeFileSync(path, '{"k":"s1","v":1}');
+    const b = await openJournal(path);
+    await b.append('s2', 2);
+    await b.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"k":"s1","v":1}\n{"k":"s2","v":2}\n');
+  });
+
+  it('refuses a journal damaged before its last line, naming file and line', async () => {
+    const path = tempFile();
+    const a = await openJournal(path);
+    await a.close();
+    writeFileSync(path, '{"k":"s1","v":1}\nGARBAGE\n{"k":"s2","v":2}\n');
+    await expect(openJournal(path)).rejects.toThrow(/journal .*journal\.jsonl line 2/);
+  });
+});
