@@ -1,0 +1,376 @@
+// OpenAI-compatible chat client for measuring model servers. It is built to measure the server, not
+// itself: one undici Pool per endpoint sized to the caller's concurrency (keep-alive, no queueing behind
+// a default connection limit), the monotonic clock sampled once per network read, SSE parsed
+// incrementally by eventsource-parser, and nothing per token kept beyond the assembled text (gaps go to
+// a callback). Every failure is an EndpointError with a stable class and the server's message.
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { createParser, type ParseError } from 'eventsource-parser';
+import { ChatAssembler, type ServerTimings, type ToolCall, type Usage } from './chat-assembler.js';
+import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
+import { emptyRecord, type RequestRecord } from './request-record.js';
+
+export type { ToolCall, Usage, ServerTimings } from './chat-assembler.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+}
+
+export interface ChatCompletionRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** Defaults to true: stream with `stream_options.include_usage`. */
+  stream?: boolean;
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  seed?: number;
+  stop?: string | string[];
+  tools?: unknown[];
+  tool_choice?: unknown;
+  /** Extra body fields passed through verbatim (e.g. `ignore_eos`, `chat_template_kwargs`). */
+  extra?: Record<string, unknown>;
+}
+
+export interface ChatCallOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's per-request timeout (whole request, first byte to last). */
+  timeoutMs?: number;
+  /** performance.now() time at which a schedule wanted this request sent; defaults to now. */
+  intendedSendAt?: number;
+  /** Called with every gap between token-carrying chunks, in ms (feed a histogram here). */
+  onTokenGap?: (gapMs: number) => void;
+}
+
+export interface ChatCompletionResult {
+  id?: string;
+  model?: string;
+  content: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  finishReason?: string;
+  usage?: Usage;
+  timings?: ServerTimings;
+  streamed: boolean;
+  record: RequestRecord;
+}
+
+export interface OpenAIClientOptions {
+  /** Base URL, with or without the trailing /v1 (e.g. http://127.0.0.1:11434). */
+  baseUrl: string;
+  /** Connections kept open to the endpoint: set it to the highest concurrency you will use. */
+  connections?: number;
+  /** Give up connecting after this long (the endpoint is unreachable). Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Default per-request timeout. Default 600 000 ms. */
+  requestTimeoutMs?: number;
+  /** Largest response read, in bytes on the wire; beyond it the request fails. Default 8 MiB. */
+  maxResponseBytes?: number;
+  apiKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface OpenAIClient {
+  readonly baseUrl: string;
+  chatCompletion(request: ChatCompletionRequest, options?: ChatCallOptions): Promise<ChatCompletionResult>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** Splits a base URL into the pool origin and the API path prefix ending in /v1. */
+export function resolveBaseUrl(baseUrl: string): { origin: string; apiPrefix: string } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new EndpointError('model_endpoint_unreachable', `endpoint "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:11434)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EndpointError('model_endpoint_unreachable', `endpoint "${baseUrl}" must be http:// or https://`);
+  }
+  let path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/v1')) path += '/v1';
+  return { origin: url.origin, apiPrefix: path };
+}
+
+export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
+  const { origin, apiPrefix } = resolveBaseUrl(options.baseUrl);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const defaultTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const pool = new Pool(origin, {
+    connections: Math.max(1, options.connections ?? 1),
+    connect: { timeout: connectTimeoutMs },
+    // Our own per-request timer covers the whole request; undici's idle timers would only cut it short.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    keepAliveTimeout: 30_000,
+  });
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream, application/json',
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    ...options.headers,
+  };
+  const path = `${apiPrefix}/chat/completions`;
+
+  async function chatCompletion(request: ChatCompletionRequest, call: ChatCallOptions = {}): Promise<ChatCompletionResult> {
+    const stream = request.stream !== false;
+    const body = JSON.stringify(requestBody(request, stream));
+    const timeoutMs = call.timeoutMs ?? defaultTimeoutMs;
+    const controller = new AbortController();
+    let ended: 'timeout' | 'aborted' | undefined;
+    const timer = setTimeout(() => {
+      ended ??= 'timeout';
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => {
+      ended ??= 'aborted';
+      controller.abort();
+    };
+    if (call.signal?.aborted) onAbort();
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const sentAt = performance.now();
+    const record = emptyRecord(call.intendedSendAt ?? sentAt, sentAt);
+    const assembler = new ChatAssembler();
+    try {
+      if (ended) throw new EndpointError('aborted', 'request aborted before it was sent');
+      const response = await pool.request({ method: 'POST', path, headers, body, signal: controller.signal });
+      record.firstByteAt = performance.now();
+      record.status = response.statusCode;
+      if (response.statusCode >= 400) {
+        const text = await readCapped(response.body, ERROR_BODY_LIMIT, true);
+        const serverMessage = serverMessageOf(text);
+        throw new EndpointError(
+          errorClassForStatus(response.statusCode),
+          `HTTP ${response.statusCode} from ${origin}${path}${serverMessage ? `: ${serverMessage}` : ''}`,
+          { status: response.statusCode, serverMessage },
+        );
+      }
+      const contentType = String(response.headers['content-type'] ?? '');
+      if (stream && contentType.includes('text/event-stream')) {
+        await readStream(response.body, assembler, record, maxBytes, call.onTokenGap);
+      } else {
+        // Non-streamed, or a server that ignored `stream: true` and answered with one JSON body.
+        const text = await readCapped(response.body, maxBytes, false);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          throw new EndpointError('malformed_response', `response body is not JSON: ${clip(text)}`);
+        }
+        throwIfErrorObject(parsed);
+        try {
+          assembler.setResponse(parsed);
+        } catch (error) {
+          throw new EndpointError('malformed_response', (error as Error).message);
+        }
+      }
+      record.endAt = performance.now();
+      const result = assembler.result();
+      fillTokens(record, result.usage, request, result);
+      record.finishReason = result.finishReason;
+      return { ...result, streamed: stream, record };
+    } catch (error) {
+      record.endAt = performance.now();
+      const failure = classify(error, ended, timeoutMs, origin);
+      failure.record = record;
+      record.errorClass = failure.errorClass;
+      record.status ??= failure.status;
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    baseUrl: `${origin}${apiPrefix}`,
+    chatCompletion,
+    close: () => pool.close(),
+  };
+}
+
+function requestBody(request: ChatCompletionRequest, stream: boolean): Record<string, unknown> {
+  const { extra, stream: _stream, ...fields } = request;
+  const body: Record<string, unknown> = { ...fields, stream };
+  for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+  if (stream) body.stream_options = { include_usage: true };
+  return { ...body, ...extra };
+}
+
+type Body = AsyncIterable<Buffer> & { destroy(error?: Error): unknown };
+
+async function readStream(
+  body: Body,
+  assembler: ChatAssembler,
+  record: RequestRecord,
+  maxBytes: number,
+  onTokenGap: ((gapMs: number) => void) | undefined,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let now = 0;
+  let lastTokenAt = 0;
+  let done = false;
+  let failure: EndpointError | undefined;
+  const parser = createParser({
+    maxBufferSize: maxBytes,
+    onEvent(event) {
+      if (failure || done) return;
+      const data = event.data;
+      if (data === '[DONE]') {
+        done = true;
+        return;
+      }
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        failure = new EndpointError('malformed_response', `SSE data is not JSON: ${clip(data)}`);
+        return;
+      }
+      if (event.event === 'error' || (typeof chunk === 'object' && chunk !== null && 'error' in chunk)) {
+        const message = serverMessageOf(data);
+        failure = new EndpointError('http_server_error', `server sent an error mid-stream: ${message}`, { serverMessage: message });
+        return;
+      }
+      let effect;
+      try {
+        effect = assembler.addChunk(chunk);
+      } catch (error) {
+        failure = new EndpointError('malformed_response', `unreadable stream chunk: ${(error as Error).message}`);
+        return;
+      }
+      if (!effect.token) return;
+      record.tokenChunks++;
+      if (record.firstTokenAt === undefined) {
+        record.firstTokenAt = now;
+      } else {
+        const gap = now - lastTokenAt;
+        record.gapCount++;
+        record.gapSumMs += gap;
+        if (gap > record.gapMaxMs) record.gapMaxMs = gap;
+        onTokenGap?.(gap);
+      }
+      if (effect.content && record.firstContentAt === undefined) record.firstContentAt = now;
+      lastTokenAt = now;
+    },
+    onError(error: ParseError) {
+      if (failure) return;
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure = new EndpointError('response_too_large', `an SSE event exceeded ${maxBytes} bytes`);
+      } else if (error.type === 'unknown-field') {
+        failure = new EndpointError('malformed_response', `malformed SSE line: ${clip(error.line ?? `${error.field}: ${error.value}`)}`);
+      }
+      // invalid-retry is harmless for a one-shot request: ignore it.
+    },
+  });
+
+  let bytes = 0;
+  for await (const piece of body) {
+    now = performance.now();
+    bytes += piece.length;
+    if (bytes > maxBytes) {
+      body.destroy();
+      throw new EndpointError('response_too_large', `response exceeded ${maxBytes} bytes; stopped reading`);
+    }
+    parser.feed(decoder.decode(piece, { stream: true }));
+    if (failure) {
+      body.destroy();
+      throw failure;
+    }
+    if (done) break;
+  }
+  if (done) {
+    body.destroy();
+    return;
+  }
+  parser.reset({ consume: true });
+  if (failure) throw failure;
+  if (!assembler.sawFinish) {
+    throw new EndpointError('connection_lost', 'stream ended without [DONE] or a finish_reason (truncated)');
+  }
+}
+
+/** Reads a body as text up to `limit` bytes; past it either truncates (error bodies) or fails. */
+async function readCapped(body: Body, limit: number, truncate: boolean): Promise<string> {
+  const pieces: Buffer[] = [];
+  let bytes = 0;
+  for await (const piece of body) {
+    bytes += piece.length;
+    if (bytes > limit) {
+      body.destroy();
+      if (truncate) {
+        pieces.push(piece.subarray(0, piece.length - (bytes - limit)));
+        break;
+      }
+      throw new EndpointError('response_too_large', `response exceeded ${limit} bytes; stopped reading`);
+    }
+    pieces.push(piece);
+  }
+  return Buffer.concat(pieces).toString('utf8');
+}
+
+function throwIfErrorObject(parsed: unknown): void {
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed)) {
+    const message = serverMessageOf(JSON.stringify(parsed));
+    throw new EndpointError('http_server_error', `server returned an error object: ${message}`, { serverMessage: message });
+  }
+}
+
+/** The human part of an error body: OpenAI `{error:{message}}`, `{error:"…"}`, `{message}`, `{detail}` or text. */
+export function serverMessageOf(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const error = parsed.error;
+    if (typeof error === 'string') return clip(error, 500);
+    if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+      return clip((error as { message: string }).message, 500);
+    }
+    for (const key of ['message', 'detail']) {
+      const v = parsed[key];
+      if (typeof v === 'string') return clip(v, 500);
+    }
+  } catch {
+    // not JSON: the text itself is the message
+  }
+  return clip(text.trim(), 500);
+}
+
+function classify(error: unknown, ended: 'timeout' | 'aborted' | undefined, timeoutMs: number, origin: string): EndpointError {
+  if (ended === 'timeout') return new EndpointError('timeout', `no complete response within ${timeoutMs} ms from ${origin}`, { cause: error });
+  if (ended === 'aborted') return new EndpointError('aborted', 'request aborted by the caller', { cause: error });
+  if (error instanceof EndpointError) return error;
+  if (isUnreachable(error)) {
+    return new EndpointError('model_endpoint_unreachable', `cannot connect to ${origin} (${(error as Error).message}); is the model server running?`, { cause: error });
+  }
+  return new EndpointError('connection_lost', `connection to ${origin} failed mid-request: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+function fillTokens(record: RequestRecord, usage: Usage | undefined, request: ChatCompletionRequest, result: { content: string; reasoning: string; toolCalls: ToolCall[] }): void {
+  if (usage) {
+    record.promptTokens = usage.prompt_tokens;
+    record.completionTokens = usage.completion_tokens;
+    return;
+  }
+  // No usage from the server: estimate (≈4 characters per token) and say so.
+  record.tokensEstimated = true;
+  const promptChars = request.messages.reduce((n, m) => n + (m.content?.length ?? 0), 0);
+  record.promptTokens = Math.ceil(promptChars / 4);
+  const outputChars = result.content.length + result.reasoning.length + result.toolCalls.reduce((n, t) => n + t.function.arguments.length, 0);
+  record.completionTokens = record.tokenChunks > 0 ? record.tokenChunks : Math.ceil(outputChars / 4);
+}
+
+function clip(s: string, n = 120): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
