@@ -1,6 +1,7 @@
 // Lint is part of `npm test`: recommended JS + TypeScript rules, no stylistic bikeshedding.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.nightshift/**', '.tools/**', 'test-results/**', '**/vendor/**', 'docs/**'] },
@@ -14,6 +15,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // The viewer page runs in the browser.
+    files: ['client/viewer/static/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, Chart: 'readonly' } },
   },
 );

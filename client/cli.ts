@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../activities/errors.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerViewerCommand } from './commands/viewer.js';
 
 export function buildProgram(): Command {
   const program = new Command('nightshift')
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidateCommand(program);
+  registerViewerCommand(program);
   return program;
 }
 

@@ -1,0 +1,80 @@
+// JSON API of the viewer. Every handler validates its query parameters against a fixed list and
+// passes values to parameterized queries; an unknown parameter is a 400 naming it.
+import type { Envelope } from '../../activities/envelope/types.js';
+import { betterDirection } from './direction.js';
+import { facets, leaderboard, listRuns, runEnvelope, trends, type Filters } from './queries.js';
+import type { ViewerStore } from './store.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ViewerSettings {
+  temporalUiUrl: string;
+  temporalNamespace: string;
+}
+
+const FILTER_KEYS = ['suite', 'metric', 'chip', 'quantization', 'model', 'since', 'until'] as const;
+
+function filtersFrom(query: URLSearchParams, extra: readonly string[] = []): Filters {
+  for (const key of query.keys()) {
+    if (!(FILTER_KEYS as readonly string[]).includes(key) && !extra.includes(key)) {
+      throw new ApiError(400, `unknown query parameter "${key}"; expected one of ${[...FILTER_KEYS, ...extra].join(', ')}`);
+    }
+  }
+  const filters: Filters = {};
+  for (const key of FILTER_KEYS) {
+    const value = query.get(key);
+    if (value) filters[key] = value;
+  }
+  for (const key of ['since', 'until'] as const) {
+    if (filters[key] && Number.isNaN(Date.parse(filters[key]))) throw new ApiError(400, `"${key}" must be a date (e.g. 2026-11-01), got "${filters[key]}"`);
+  }
+  return filters;
+}
+
+export async function handleApi(store: ViewerStore, settings: ViewerSettings, path: string, query: URLSearchParams): Promise<unknown> {
+  await store.refresh();
+  if (path === '/api/status') return { ...(await store.status()), settings };
+  if (path === '/api/facets') return facets(store);
+  if (path === '/api/leaderboard') return leaderboard(store, filtersFrom(query));
+  if (path === '/api/runs') return listRuns(store, filtersFrom(query));
+  if (path === '/api/trends') {
+    const filters = filtersFrom(query, ['models', 'measure']);
+    const models = (query.get('models') ?? '').split(',').filter(Boolean);
+    const [suite, name, metric] = (query.get('measure') ?? '').split('|');
+    if (!suite || !name || !metric) throw new ApiError(400, '"measure" must be "suite|name|metric"');
+    if (models.length === 0) throw new ApiError(400, '"models" must list at least one model (comma-separated)');
+    return trends(store, models, { suite, name, metric }, { chip: filters.chip, since: filters.since, until: filters.until });
+  }
+  const run = /^\/api\/run\/([0-9a-f]{8,64})$/.exec(path);
+  if (run) {
+    const found = await runEnvelope(store, run[1]!);
+    if (!found) throw new ApiError(404, `no run with hash ${run[1]}`);
+    return runDetail(found.envelope as Envelope, found.shard, settings);
+  }
+  throw new ApiError(404, `no API route ${path}`);
+}
+
+/** Link to the run's page in the Temporal Web UI when a result recorded its workflow id. */
+export function temporalLink(envelope: Envelope, settings: ViewerSettings): string | null {
+  const tags = envelope.results.find((r) => r.tags?.workflow_id)?.tags;
+  if (!tags?.workflow_id) return null;
+  const base = settings.temporalUiUrl.replace(/\/$/, '');
+  const ns = encodeURIComponent(settings.temporalNamespace);
+  const run = tags.workflow_run_id ? `/${encodeURIComponent(tags.workflow_run_id)}` : '';
+  return `${base}/namespaces/${ns}/workflows/${encodeURIComponent(tags.workflow_id)}${run}/history`;
+}
+
+/** A run as the page shows it: the envelope, where it lives, its Temporal link and, per result, which
+ * direction is better (the page compares runs with it). */
+export function runDetail(envelope: Envelope, shard: string, settings: ViewerSettings) {
+  const better: Record<string, string> = {};
+  for (const r of envelope.results) better[`${r.name}|${r.metric}`] = betterDirection(r.metric, r.unit, r.name);
+  return { envelope, shard, temporal: temporalLink(envelope, settings), better };
+}

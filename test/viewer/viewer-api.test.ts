@@ -1,0 +1,89 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startViewer, type RunningViewer } from '../../client/viewer/server.js';
+import { ViewerStore } from '../../client/viewer/store.js';
+import { publishEnvelope } from '../../activities/publish/publish.js';
+import { sampleEnvelope, SAMPLE_MODELS, writeSampleDataset } from '../support/sample-dataset.js';
+
+describe('viewer API over a published dataset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ns-viewer-'));
+  let viewer: RunningViewer;
+  let store: ViewerStore;
+  const get = async (path: string) => {
+    const res = await fetch(`${viewer.url}${path}`);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    await writeSampleDataset(dir, { damaged: true, foreign: true });
+    store = await ViewerStore.open(dir);
+    viewer = await startViewer(store, { port: 0, temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'default' });
+  });
+  afterAll(async () => viewer?.close());
+
+  it('reports damaged and foreign shards and still loads the rest', async () => {
+    const { body } = await get('/api/status');
+    expect(body.shards).toBe(26);
+    expect(body.rows).toBe(4 * 3 * 3); // 4 nights × 3 models × (2 throughput rows + 1 reasoning row)
+    const kinds = body.warnings.map((w: any) => `${w.kind}:${w.file}`).sort();
+    expect(kinds).toEqual([
+      'older-schema:run-20261001T000000Z-abcdef1-throughput-seed-11111111.parquet',
+      'unreadable:run-20261101T000000Z-abcdef1-ttft-broken-00000000.parquet',
+    ]);
+  });
+
+  it('leaderboard keeps only the latest result per model and measurement, with direction', async () => {
+    const { body } = await get('/api/leaderboard?suite=throughput');
+    expect(body).toHaveLength(SAMPLE_MODELS.length * 2);
+    const ttft = body.filter((r: any) => r.name === 'ttft_ms_p512_c1');
+    expect(ttft.every((r: any) => r.better === 'lower' && r.timestamp === '2026-11-04T23:00:00Z')).toBe(true);
+    const decode = body.find((r: any) => r.model === 'sim-qwen-9b-4bit' && r.name === 'decode_tok_per_sec_p512_c1');
+    expect(decode).toMatchObject({ value: 73, better: 'higher', quantization: '4bit', chip: 'Apple M4 Max' });
+  });
+
+  it('filters by date range and rejects unknown parameters and bad dates', async () => {
+    const early = await get('/api/leaderboard?suite=reasoning&until=2026-11-02T23:30:00Z');
+    expect(early.body.every((r: any) => r.timestamp === '2026-11-02T23:00:00Z')).toBe(true);
+    expect((await get('/api/leaderboard?sutie=x')).status).toBe(400);
+    expect((await get('/api/leaderboard?since=yesterday-ish')).body.error).toMatch(/"since" must be a date/);
+  });
+
+  it('treats filter values as data, never as SQL', async () => {
+    const { status, body } = await get(`/api/leaderboard?suite=${encodeURIComponent("x' OR '1'='1")}`);
+    expect(status).toBe(200);
+    expect(body).toEqual([]);
+  });
+
+  it('trends return one series per requested model, in time order', async () => {
+    const models = SAMPLE_MODELS.slice(0, 2).join(',');
+    const { body } = await get(`/api/trends?models=${models}&measure=${encodeURIComponent('throughput|decode_tok_per_sec_p512_c1|throughput')}`);
+    expect(body).toHaveLength(2);
+    expect(body[0].points.map((p: any) => p.value)).toEqual([70, 71, 72, 73]);
+  });
+
+  it('run detail returns the exact envelope, a Temporal link and directions', async () => {
+    const runs = (await get('/api/runs?suite=throughput&model=sim-qwen-9b-4bit')).body;
+    expect(runs).toHaveLength(4);
+    const detail = (await get(`/api/run/${runs[0].envelope_hash}`)).body;
+    expect(detail.envelope).toEqual(sampleEnvelope('sim-qwen-9b-4bit', 3, 'throughput'));
+    expect(detail.temporal).toBe('http://localhost:8233/namespaces/default/workflows/nightly-3/run-1/history');
+    expect(detail.better['ttft_ms_p512_c1|latency']).toBe('lower');
+    expect((await get('/api/run/deadbeef')).status).toBe(404);
+  });
+
+  it('picks up shards published after start', async () => {
+    await publishEnvelope({ ...sampleEnvelope('sim-new-model-4bit', 9, 'reasoning') }, { datasetDir: dir });
+    await store.refresh(true);
+    const { body } = await get('/api/facets');
+    expect(body.models).toContain('sim-new-model-4bit');
+  });
+});
+
+describe('viewer over an empty dataset', () => {
+  it('reports zero shards without failing', async () => {
+    const store = await ViewerStore.open(mkdtempSync(join(tmpdir(), 'ns-viewer-empty-')));
+    expect(await store.status()).toMatchObject({ shards: 0, rows: 0, warnings: [] });
+  });
+});
