@@ -1,0 +1,95 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../activities/errors.js';
+import { loadTomlConfig, parseTomlConfig } from '../../../activities/config/toml-config.js';
+import { keyLines } from '../../../activities/config/toml-locate.js';
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string' },
+    repeats: { type: 'integer', minimum: 1, default: 3 },
+    mode: { enum: ['fast', 'slow'], default: 'fast' },
+    levels: { type: 'array', items: { type: 'integer' } },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { port: { type: 'integer' } },
+    },
+    models: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' }, weight: { type: 'number' } } },
+    },
+  },
+};
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseTomlConfig', () => {
+  it('returns the config with schema defaults filled in', () => {
+    const c = parseTomlConfig<{ name: string; repeats: number; mode: string; levels: number[] }>('name = "x"\nlevels = [1, 2]\n', 'a.toml', schema);
+    expect(c).toEqual({ name: 'x', repeats: 3, mode: 'fast', levels: [1, 2] });
+  });
+
+  it('names file, line and key for unknown keys, listing the allowed ones', () => {
+    const text = ['name = "x"', '', '[server]', 'port = 80', 'prot = 81', '', '[[models]]', 'id = "a"', '', '[[models]]', 'id = "b"', 'wieght = 2', 'colour = "red"'].join('\n');
+    const msg = problemsOf(() => parseTomlConfig(text, 'cfg/t.toml', schema));
+    expect(msg).toContain('cfg/t.toml: 3 problems in config');
+    expect(msg).toContain('cfg/t.toml:5: server.prot: unknown key "prot" (allowed here: port)');
+    expect(msg).toContain('cfg/t.toml:12: models.1.wieght: unknown key "wieght" (allowed here: id, weight)');
+    expect(msg).toContain('cfg/t.toml:13: models.1.colour: unknown key "colour" (allowed here: id, weight)');
+  });
+
+  it('reports wrong types, enums, ranges and missing keys with their lines', () => {
+    const text = ['repeats = 0', 'mode = "medium"', 'levels = ["one"]', '[server]', 'port = "eighty"'].join('\n');
+    const msg = problemsOf(() => parseTomlConfig(text, 'c.toml', schema));
+    expect(msg).toContain('c.toml: name: required key "name" is missing');
+    expect(msg).toContain('c.toml:1: repeats: must be >= 1 (got 0)');
+    expect(msg).toContain('c.toml:2: mode: must be one of "fast", "slow" (got "medium")');
+    expect(msg).toContain('c.toml:3: levels.0: must be integer (got string "one")');
+    expect(msg).toContain('c.toml:5: server.port: must be integer (got string "eighty")');
+  });
+
+  it('reports TOML syntax errors with line and column', () => {
+    const msg = problemsOf(() => parseTomlConfig('name = "x"\nrepeats = = 2\n', 'bad.toml', schema));
+    expect(msg).toMatch(/^bad\.toml:2:\d+: invalid TOML/);
+  });
+});
+
+describe('loadTomlConfig', () => {
+  it('reads a file and names it in errors, including a missing file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ns-config-'));
+    const good = join(dir, 'good.toml');
+    await writeFile(good, 'name = "ok"\n');
+    await expect(loadTomlConfig(good, schema)).resolves.toMatchObject({ name: 'ok', repeats: 3 });
+    const bad = join(dir, 'bad.toml');
+    await writeFile(bad, 'name = 5\n');
+    await expect(loadTomlConfig(bad, schema)).rejects.toThrow(`${bad}:1: name: must be string (got number 5)`);
+    await expect(loadTomlConfig(join(dir, 'none.toml'), schema)).rejects.toThrow(/cannot read config file .*none\.toml/);
+  });
+});
+
+describe('keyLines', () => {
+  it('follows tables, arrays of tables, nested arrays and dotted or quoted keys', () => {
+    const lines = keyLines(['a = 1', '[t]', 'x.y = 2', '"q k" = 3', '[[arr]]', 'k = 1', '[[arr.sub]]', 'z = 1', '[[arr]]', 'k = 2', '[arr.inner]', 'w = 1'].join('\n'));
+    expect(lines.get('a')).toBe(1);
+    expect(lines.get('t.x.y')).toBe(3);
+    expect(lines.get('t.q k')).toBe(4);
+    expect(lines.get('arr.0.k')).toBe(6);
+    expect(lines.get('arr.0.sub.0.z')).toBe(8);
+    expect(lines.get('arr.1.k')).toBe(10);
+    expect(lines.get('arr.1.inner.w')).toBe(12);
+  });
+});
