@@ -1,0 +1,31 @@
+// Verifier dispatch: one function per verifier type, chosen by the scenario's `verifier.type`, and the
+// response-level adjustments (token_limit, no_answer_found) applied the same way for every type.
+import { type Verdict, finalizeVerdict } from '../failure-modes.js';
+import type { Scenario, VerifierType } from '../pack-types.js';
+import { answerText } from '../response-text.js';
+import { verifyDataExtract } from './data-extract.js';
+import { verifyInstructFollow } from './instruct-follow.js';
+import { verifyReasonMath } from './reason-math.js';
+import { verifyStructOutput } from './struct-output.js';
+import { verifyToolCall } from './tool-call.js';
+
+export type Verifier = (scenario: Scenario, response: unknown) => Verdict;
+
+export const VERIFIERS: Record<VerifierType, Verifier> = {
+  tool_call: verifyToolCall,
+  instruct_follow: verifyInstructFollow,
+  struct_output: verifyStructOutput,
+  data_extract: verifyDataExtract,
+  reason_math: verifyReasonMath,
+};
+
+export interface ScoredResponse extends Verdict {
+  /** Which response field the answer text was read from (message.content, message.reasoning_content …). */
+  response_field_used: string | null;
+}
+
+/** Scores one raw chat-completions response against a scenario. Pure: same input, same verdict. */
+export function scoreResponse(scenario: Scenario, response: unknown): ScoredResponse {
+  const verdict = finalizeVerdict(VERIFIERS[scenario.verifier.type](scenario, response), response);
+  return { ...verdict, response_field_used: answerText(response).source };
+}
