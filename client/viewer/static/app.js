@@ -117,7 +117,7 @@ function sortableTable(columns, rows, rowAttrs = () => ({})) {
     class: c.key === col.key ? 'sorted' : '', 'data-key': c.key, 'data-dir': dir > 0 ? '▲' : '▼',
     onclick: () => { state.sort = { key: c.key, dir: c.key === key ? -dir : 1 }; route(); },
   }, c.label)));
-  const body = sorted.map((r) => h('tr', rowAttrs(r), columns.map((c) => h('td', { class: c.num ? 'num' : '' }, c.render ? c.render(r) : fmt(r[c.key])))));
+  const body = sorted.map((r) => h('tr', rowAttrs(r), columns.map((c) => h('td', { class: [c.num ? 'num' : '', c.cls || ''].join(' ').trim() }, c.render ? c.render(r) : fmt(r[c.key])))));
   return h('table', {}, h('thead', {}, head), h('tbody', {}, body));
 }
 
@@ -157,7 +157,7 @@ async function leaderboardView() {
     sortableTable([
       { key: 'suite', label: 'Suite' },
       { key: 'name', label: 'Measurement', render: (r) => `${r.name} · ${r.metric}`, sortValue: (r) => `${r.suite} ${r.name} ${r.metric} ${String(r.rank).padStart(5, '0')}` },
-      { key: 'rank', label: '#', num: true, sortValue: (r) => `${r.suite} ${r.name} ${r.metric} ${String(r.rank).padStart(5, '0')}`, render: (r) => r.rank },
+      { key: 'rank', label: '#', num: true, cls: 'rank', sortValue: (r) => `${r.suite} ${r.name} ${r.metric} ${String(r.rank).padStart(5, '0')}`, render: (r) => r.rank },
       { key: 'model', label: 'Model' },
       { key: 'quantization', label: 'Quant', render: (r) => r.quantization || '—' },
       { key: 'value', label: 'Value', num: true, render: (r) => `${fmt(r.value)} ${r.unit}` },
@@ -205,7 +205,7 @@ function drawChart(canvas, series, measure) {
     options: {
       animation: false, maintainAspectRatio: false, parsing: false,
       scales: {
-        x: { type: 'linear', ticks: { color: '#8b93a7', callback: (v) => new Date(v).toISOString().slice(0, 10) } },
+        x: { type: 'linear', ticks: { color: '#8b93a7', callback: (v) => { const t = new Date(v).toISOString(); return t.slice(11, 16) === '00:00' ? t.slice(0, 10) : `${t.slice(5, 10)} ${t.slice(11, 16)}`; } } },
         y: { ticks: { color: '#8b93a7' }, title: { display: true, text: measure.split('|').slice(1).join(' · '), color: '#8b93a7' } },
       },
       plugins: { legend: { labels: { color: '#e6e8ee' } } },
