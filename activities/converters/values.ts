@@ -1,0 +1,74 @@
+// Typed reads of fields from parsed tool output. Every failure names the file and the field (as a JSON
+// path) and says what was expected, so a person can find the offending value.
+import { InputError } from '../errors.js';
+import { nonFiniteToken, type NonFiniteToken } from './json-input.js';
+
+export type JsonRecord = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `$.results["exact_match,strict-match"]`-style path for messages. */
+export function fieldPath(...segments: ReadonlyArray<string | number>): string {
+  let out = '$';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${String(s)}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) out += `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+export function describe(value: unknown): string {
+  const token = nonFiniteToken(value);
+  if (token) return token;
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export type NumberRead = { ok: true; value: number } | { ok: false; nonFinite: NonFiniteToken };
+
+/** A number where the tool writes one. Python's NaN/Infinity come back as `{ok: false}` so the caller can
+ * drop the metric and record why; strings, booleans, objects are an InputError (the file is not what the
+ * tool writes). */
+export function readNumber(value: unknown, file: string, path: string): NumberRead {
+  if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
+  const token = nonFiniteToken(value);
+  if (token) return { ok: false, nonFinite: token };
+  throw new InputError(`${file}: ${path} must be a number, got ${typeName(value)} ${describe(value)}`);
+}
+
+/** Like readNumber, but a numeric string ("67.97", as lm-eval writes total_evaluation_time_seconds) is
+ * accepted too. */
+export function readNumeric(value: unknown, file: string, path: string): NumberRead {
+  if (typeof value === 'string' && nonFiniteToken(value) === undefined) {
+    const trimmed = value.trim();
+    const parsed = Number(trimmed);
+    if (trimmed !== '' && Number.isFinite(parsed)) return { ok: true, value: parsed };
+    if (/^[+-]?(nan|inf(inity)?)$/i.test(trimmed)) {
+      return { ok: false, nonFinite: trimmed.toLowerCase().startsWith('-') ? '-Infinity' : trimmed.toLowerCase() === 'nan' ? 'NaN' : 'Infinity' };
+    }
+    throw new InputError(`${file}: ${path} must be a number or a numeric string, got ${describe(value)}`);
+  }
+  return readNumber(value, file, path);
+}
+
+export function optionalString(value: unknown, file: string, path: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  throw new InputError(`${file}: ${path} must be a string, got ${typeName(value)} ${describe(value)}`);
+}
+
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (nonFiniteToken(value)) return 'non-finite number';
+  return typeof value;
+}
+
+/** Number to tag text without float noise ("10" for 10.0, "0.0101" kept as is). */
+export function numberTag(value: number): string {
+  return String(value);
+}
