@@ -1,0 +1,52 @@
+// Suite name → runner + config loader. The host worker looks suites up here; a sweep naming a suite this
+// build has no runner for fails that pair with a non-retryable SuiteNotFound (the sweep goes on).
+// Runners are imported lazily so a worker does not load every tool's code to run one suite.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parse as parseToml } from 'smol-toml';
+import { ConfigError } from '../errors.js';
+import type { SuiteRunner } from './types.js';
+
+export interface SuiteEntry {
+  /** Loads the runner module on first use. Each runner has its own config type, which its loadConfig
+   * produces; `any` here is what lets runners with different config types share one map. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  runner: () => Promise<SuiteRunner<any>>;
+  /** The suite's config: its file under configs/ with the sweep's overrides merged over it. */
+  loadConfig: (overrides: Record<string, unknown>) => Promise<unknown>;
+}
+
+export type SuiteRegistry = ReadonlyMap<string, SuiteEntry>;
+
+const configsDir = fileURLToPath(new URL('../../configs/', import.meta.url));
+
+/** Reads configs/<file> (TOML) if it exists and merges overrides over it (objects deep, the rest replaced). */
+export async function loadTomlConfig(file: string, overrides: Record<string, unknown>, root = configsDir): Promise<Record<string, unknown>> {
+  const path = `${root}${file}`;
+  let base: Record<string, unknown> = {};
+  try {
+    base = parseToml(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`${path}: ${(error as Error).message}`);
+  }
+  return deepMerge(base, overrides);
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Every suite this build can run. */
+export function defaultSuiteRegistry(): SuiteRegistry {
+  const entries: Array<[string, SuiteEntry]> = [];
+  return new Map(entries);
+}

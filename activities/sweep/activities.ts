@@ -1,0 +1,49 @@
+// The sweep's activities as one object per worker: host activities (load, warm up, suites, release) and
+// light orchestration activities (publish, environment). Built by a factory so the worker injects its
+// host queue, data directory, suite registry and memory probe; workflows see only the type.
+import { loadModelActivity, releaseModelActivity, warmUpActivity } from './lifecycle.js';
+import type { MemoryProbe } from './memory.js';
+import { publishSuiteActivity } from './publish-suite.js';
+import { runSuiteActivity } from './run-suite.js';
+import type { SuiteRegistry } from '../suites/registry.js';
+import type {
+  LoadModelResult,
+  ModelRef,
+  PublishSuiteInput,
+  PublishSuiteResult,
+  ReleaseModelInput,
+  ReleaseModelResult,
+  RunSuiteInput,
+  RunSuiteResult,
+  SweepEnvironment,
+  WarmUpInput,
+  WarmUpResult,
+} from './types.js';
+
+export interface SweepActivityOptions {
+  hostQueue: string;
+  dataDir: string;
+  registry: SuiteRegistry;
+  memory: MemoryProbe;
+  /** Dataset directory when the sweep input names none (default: the publisher's default). */
+  dataset?: string;
+  /** Whether the Nightshift search attributes are registered on the server this worker talks to. */
+  searchAttributes: boolean;
+}
+
+export function createSweepActivities(options: SweepActivityOptions) {
+  return {
+    loadModel: (input: ModelRef): Promise<LoadModelResult> => loadModelActivity(input),
+    warmUp: (input: WarmUpInput): Promise<WarmUpResult> => warmUpActivity(input, options.memory),
+    runSuite: (input: RunSuiteInput): Promise<RunSuiteResult> => runSuiteActivity({ registry: options.registry, dataDir: options.dataDir }, input),
+    releaseModel: (input: ReleaseModelInput): Promise<ReleaseModelResult> => releaseModelActivity(input, options.memory),
+    publishSuite: (input: PublishSuiteInput): Promise<PublishSuiteResult> => publishSuiteActivity(input, options.dataset),
+    sweepEnvironment: async (): Promise<SweepEnvironment> => ({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),
+  };
+}
+
+export type SweepActivities = ReturnType<typeof createSweepActivities>;
+/** Activities that touch the model server: registered only on the host worker. */
+export const HOST_ACTIVITIES = ['loadModel', 'warmUp', 'runSuite', 'releaseModel'] as const;
+/** Light activities: registered on the orchestration worker. */
+export const ORCHESTRATION_ACTIVITIES = ['publishSuite', 'sweepEnvironment'] as const;

@@ -1,0 +1,70 @@
+// Host-queue activities around the suites of one model: load it through llama-swap, warm it up (and
+// collect the host facts that belong in every envelope: system info, git sha, memory after load), and at
+// the end take the final memory reading and unload it.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Context } from '@temporalio/activity';
+import { createOpenAIClient } from '../endpoint/openai-client.js';
+import { ensureModelReady, unloadModel } from '../endpoint/llama-swap.js';
+import { detectSystem } from '../system/detect.js';
+import type { LoadModelResult, ModelRef, ReleaseModelInput, ReleaseModelResult, WarmUpInput, WarmUpResult } from './types.js';
+import type { MemoryProbe } from './memory.js';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function loadModelActivity(input: ModelRef): Promise<LoadModelResult> {
+  const ctx = Context.current();
+  const started = Date.now();
+  // Heartbeat while llama-swap starts the upstream (minutes for a big model), so a dead worker is seen.
+  const timer = setInterval(() => ctx.heartbeat({ loading: input.model }), 3_000);
+  try {
+    await ensureModelReady(input.endpoint, input.model, { signal: ctx.cancellationSignal, timeoutMs: 19 * 60_000 });
+  } finally {
+    clearInterval(timer);
+  }
+  return { loadSeconds: (Date.now() - started) / 1000 };
+}
+
+export async function warmUpActivity(input: WarmUpInput, memory: MemoryProbe): Promise<WarmUpResult> {
+  const ctx = Context.current();
+  let warmedUp = false;
+  if (input.warmUp) {
+    const client = createOpenAIClient({ baseUrl: input.endpoint, connections: 1 });
+    try {
+      await client.chatCompletion(
+        { model: input.model, messages: [{ role: 'user', content: 'Reply with OK.' }], max_tokens: 8, temperature: 0 },
+        { signal: ctx.cancellationSignal },
+      );
+      warmedUp = true;
+    } finally {
+      await client.close();
+    }
+  }
+  const [system, gitSha, snapshot] = await Promise.all([
+    detectSystem({ runner: ctx.info.taskQueue }),
+    headSha(),
+    memory('loaded', input),
+  ]);
+  return { warmedUp, system, ...(gitSha ? { gitSha } : {}), ...(snapshot ? { snapshot } : {}) };
+}
+
+export async function releaseModelActivity(input: ReleaseModelInput, memory: MemoryProbe): Promise<ReleaseModelResult> {
+  const snapshot = await memory('after', input);
+  let unloaded = false;
+  if (input.unload) {
+    await unloadModel(input.endpoint, input.model, { signal: Context.current().cancellationSignal });
+    unloaded = true;
+  }
+  return { unloaded, ...(snapshot ? { snapshot } : {}) };
+}
+
+async function headSha(): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, timeout: 5_000 });
+    const sha = stdout.trim();
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
+}

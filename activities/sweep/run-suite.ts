@@ -1,0 +1,75 @@
+// The suite activity: runs one SuiteRunner for one model as a heartbeating, resumable activity.
+// - Heartbeats {completed, total, checkpoint} on every onProgress and re-sends the last one on a timer,
+//   so the server sees a live worker (and delivers cancellation) even during one long request.
+// - Journal at <data>/journals/<workflow id>/<activity id>.jsonl: the suite appends + fsyncs each finished
+//   sample and skips those already there, so a retry after a crash resumes instead of starting over.
+// - Cancellation: Temporal's cancel arrives through the heartbeat and aborts Context.cancellationSignal,
+//   which the suite passes to every request / child process.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { openJournal } from '../journal/journal.js';
+import { HEARTBEAT_TICK_MS } from '../../workflows/policies.js';
+import type { SuiteRegistry } from '../suites/registry.js';
+import { journalPath, workDirFor } from './paths.js';
+import type { RunSuiteInput, RunSuiteResult, SuiteHeartbeat } from './types.js';
+
+export interface RunSuiteDeps {
+  registry: SuiteRegistry;
+  dataDir: string;
+}
+
+export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput): Promise<RunSuiteResult> {
+  const ctx = Context.current();
+  const { info } = ctx;
+  const entry = deps.registry.get(input.suite);
+  if (!entry) {
+    throw ApplicationFailure.create({
+      type: 'SuiteNotFound',
+      nonRetryable: true,
+      message: `suite "${input.suite}" has no runner on host worker ${info.taskQueue}; available: ${[...deps.registry.keys()].join(', ') || 'none'}`,
+    });
+  }
+  const config = await entry.loadConfig(input.config);
+  const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
+  const journal = await openJournal(journalPath(deps.dataDir, workflowId, info.activityId));
+  const resumedFrom = journal.entries().length;
+  const prior = info.heartbeatDetails as SuiteHeartbeat | undefined;
+  let last: SuiteHeartbeat = { completed: resumedFrom, total: prior?.total ?? 0, ...(prior?.checkpoint ? { checkpoint: prior.checkpoint } : {}) };
+  const beat = () => ctx.heartbeat(last);
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_TICK_MS);
+  try {
+    const runner = await entry.runner();
+    const outcome = await runner({
+      endpoint: input.endpoint,
+      model: input.model,
+      config,
+      signal: ctx.cancellationSignal,
+      journal,
+      workDir: workDirFor(deps.dataDir, workflowId, info.activityId),
+      onProgress: (p) => {
+        last = { completed: p.completed, total: p.total, ...(p.checkpoint ? { checkpoint: p.checkpoint } : {}), ...(p.detail ? { detail: p.detail } : {}) };
+        beat();
+      },
+    });
+    return {
+      suite: input.suite,
+      model: input.model,
+      results: outcome.results,
+      ...(outcome.genKwargs ? { genKwargs: outcome.genKwargs } : {}),
+      ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
+      errors: outcome.errors,
+      ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
+      // First scheduling of this activity, identical on every retry: the envelope (and so the shard's
+      // hash and name) come out the same however many attempts the suite took.
+      startedAt: new Date(info.scheduledTimestampMs).toISOString(),
+      completed: last.completed,
+      total: last.total,
+      attempt: info.attempt,
+      resumedFrom,
+      journalPath: journal.path ?? '',
+    };
+  } finally {
+    clearInterval(timer);
+    await journal.close();
+  }
+}

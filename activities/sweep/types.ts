@@ -1,0 +1,97 @@
+// Inputs and results of the sweep activities. Types only: workflows import this file with `import type`
+// (workflow code never imports activity code), activities implement it.
+import type { EnvelopeResult, GenKwargs, MemorySnapshot, SystemInfo, Trigger } from '../envelope/types.js';
+
+export interface ModelRef {
+  endpoint: string;
+  model: string;
+}
+
+export interface LoadModelResult {
+  loadSeconds: number;
+}
+
+export interface WarmUpInput extends ModelRef {
+  warmUp: boolean;
+}
+
+/** Host facts gathered once per model on the host worker (they belong to that machine). */
+export interface WarmUpResult {
+  warmedUp: boolean;
+  /** Memory after load and warm-up (phase "loaded"), or undefined when sampling is unavailable. */
+  snapshot?: MemorySnapshot;
+  system: SystemInfo;
+  /** HEAD of the host worker's checkout, when it is a git checkout. */
+  gitSha?: string;
+}
+
+export interface RunSuiteInput extends ModelRef {
+  sweepId: string;
+  suite: string;
+  /** Overrides merged over the suite's config file. */
+  config: Record<string, unknown>;
+}
+
+export interface RunSuiteResult {
+  suite: string;
+  model: string;
+  results: EnvelopeResult[];
+  genKwargs?: GenKwargs;
+  seed?: number;
+  errors: string[];
+  skipped?: { reason: string };
+  /** When the suite activity was first scheduled (ISO 8601); the same on every retry, so the envelope
+   * and its shard name are identical however many attempts it took. */
+  startedAt: string;
+  completed: number;
+  total: number;
+  attempt: number;
+  /** Samples found in the journal at the start of the final attempt (work of earlier attempts). */
+  resumedFrom: number;
+  journalPath: string;
+  peakMemory?: MemorySnapshot;
+}
+
+export interface PublishSuiteInput {
+  run: RunSuiteResult;
+  system: SystemInfo;
+  gitSha: string;
+  trigger: Trigger;
+  prNumber: number | null;
+  tags: Record<string, string>;
+  memory: MemorySnapshot[];
+  workflowId: string;
+  workflowRunId: string;
+  dataset?: string;
+}
+
+export interface PublishSuiteResult {
+  shard: string;
+  /** False when an identical shard was already there (the publish is idempotent). */
+  written: boolean;
+  envelopeHash: string;
+}
+
+export interface ReleaseModelInput extends ModelRef {
+  unload: boolean;
+}
+
+export interface ReleaseModelResult {
+  snapshot?: MemorySnapshot;
+  unloaded: boolean;
+}
+
+export interface SweepEnvironment {
+  /** Host task queue of the worker that answered (used when the input names none). */
+  hostQueue: string;
+  /** Whether the Nightshift search attributes exist on the server (the workflow upserts them only then). */
+  searchAttributes: boolean;
+}
+
+/** Heartbeat details of a suite activity: counts and a checkpoint key, never results. */
+export interface SuiteHeartbeat {
+  completed: number;
+  total: number;
+  checkpoint?: string;
+  detail?: string;
+}

@@ -1,0 +1,108 @@
+// Starts the host worker, the orchestration worker, or both in one process (the default for one-machine
+// use). Shutdown is graceful: SIGINT/SIGTERM (handled by the SDK runtime) or shutdown() stop polling, let
+// running activities see cancellation, and resolve once both workers have drained.
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createSweepActivities, HOST_ACTIVITIES, ORCHESTRATION_ACTIVITIES, type SweepActivities } from '../activities/sweep/activities.js';
+import type { MemoryProbe } from '../activities/sweep/memory.js';
+import { dataDir as defaultDataDir } from '../activities/sweep/paths.js';
+import { defaultSuiteRegistry, type SuiteRegistry } from '../activities/suites/registry.js';
+import { ORCHESTRATION_QUEUE } from '../workflows/definitions.js';
+import { workflowBundle } from './bundle.js';
+import { connectClient, connectWorker, temporalTarget, type TemporalTarget } from './connection.js';
+import { defaultHostQueue, HOST_WORKER } from './options.js';
+import { ensureSearchAttributes } from './search-attributes.js';
+import { memoryProbe } from './memory-probe.js';
+
+export interface RunWorkersOptions {
+  host?: boolean;
+  orchestration?: boolean;
+  hostQueue?: string;
+  target?: TemporalTarget;
+  dataDir?: string;
+  dataset?: string;
+  registry?: SuiteRegistry;
+  memory?: MemoryProbe;
+  /** Replace activities (benchmarks of the orchestration alone use no-op activities). */
+  activities?: Partial<SweepActivities>;
+}
+
+export interface RunningWorkers {
+  hostQueue: string;
+  namespace: string;
+  /** Resolves when every worker has stopped (after shutdown() or a signal). */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkers(options: RunWorkersOptions = {}): Promise<RunningWorkers> {
+  const host = options.host ?? true;
+  const orchestration = options.orchestration ?? true;
+  const target = options.target ?? temporalTarget();
+  const hostQueue = options.hostQueue ?? defaultHostQueue();
+  const connection: NativeConnection = await connectWorker(target);
+  let searchAttributes = false;
+  if (orchestration) {
+    const client = await connectClient(target);
+    try {
+      searchAttributes = await ensureSearchAttributes(client, target.namespace);
+    } finally {
+      await client.close();
+    }
+  }
+  const all = {
+    ...createSweepActivities({
+      hostQueue,
+      dataDir: options.dataDir ?? defaultDataDir(),
+      registry: options.registry ?? defaultSuiteRegistry(),
+      memory: options.memory ?? memoryProbe,
+      searchAttributes,
+      ...(options.dataset ? { dataset: options.dataset } : {}),
+    }),
+    ...options.activities,
+  };
+  const pick = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, all[n as keyof typeof all]]));
+
+  const workers: Worker[] = [];
+  if (host) {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: target.namespace,
+        taskQueue: hostQueue,
+        activities: pick(HOST_ACTIVITIES),
+        ...HOST_WORKER,
+      }),
+    );
+  }
+  if (orchestration) {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: target.namespace,
+        taskQueue: ORCHESTRATION_QUEUE,
+        workflowBundle: await workflowBundle(),
+        activities: pick(ORCHESTRATION_ACTIVITIES),
+      }),
+    );
+  }
+  if (workers.length === 0) throw new Error('nothing to run: both the host and the orchestration worker are disabled');
+  const done = Promise.all(workers.map((w) => w.run())).then(
+    async () => {
+      await connection.close();
+    },
+    async (error: unknown) => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await connection.close().catch(() => {});
+      throw error;
+    },
+  );
+  return {
+    hostQueue,
+    namespace: target.namespace,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

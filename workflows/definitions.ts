@@ -1,0 +1,36 @@
+// Queries, updates, signals and search attributes of the sweep workflows, defined once: the workflows
+// set handlers for these and the CLI calls them, so names and payload types cannot drift apart.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ModelProgress, SweepProgress } from './progress.js';
+
+export const WORKFLOW_TYPES = { sweep: 'benchmarkSweep', model: 'modelBenchmark' } as const;
+export const ORCHESTRATION_QUEUE = 'nightshift';
+
+/** Sweep-level progress (benchmarkSweep) or one model's progress (modelBenchmark). */
+export const sweepProgressQuery = defineQuery<SweepProgress>('progress');
+export const modelProgressQuery = defineQuery<ModelProgress>('progress');
+
+export interface RetryFilter {
+  model?: string;
+  suite?: string;
+}
+export interface RetryQueued {
+  queued: Array<{ model: string; suite: string }>;
+}
+/** Re-runs failed (model, suite) pairs of a running sweep after its current work; returns what it queued. */
+export const retryFailedSuitesUpdate = defineUpdate<RetryQueued, [RetryFilter]>('retryFailedSuites');
+
+/** Skips a model: pending → never runs; running → its current suite is cancelled, the rest skipped. */
+export const skipModelSignal = defineSignal<[{ model: string; reason?: string }]>('skipModel');
+/** Parent → running child: stop after cancelling the current suite, mark the rest skipped. */
+export const skipRemainingSignal = defineSignal<[{ reason: string }]>('skipRemaining');
+
+/** Custom search attributes (registered by `nightshift dev`, the worker, or deploy/ scripts) so the Web UI
+ * lists sweeps by model, suite and status. */
+export const SEARCH_ATTRIBUTES = {
+  models: defineSearchAttributeKey('NightshiftModels', SearchAttributeType.KEYWORD_LIST),
+  suites: defineSearchAttributeKey('NightshiftSuites', SearchAttributeType.KEYWORD_LIST),
+  status: defineSearchAttributeKey('NightshiftStatus', SearchAttributeType.KEYWORD),
+  sweepId: defineSearchAttributeKey('NightshiftSweepId', SearchAttributeType.KEYWORD),
+} as const;

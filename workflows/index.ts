@@ -1,0 +1,3 @@
+// The workflow bundle's entry (workers bundle this file): every workflow type a worker registers.
+export { benchmarkSweep } from './benchmark-sweep.js';
+export { modelBenchmark } from './model-benchmark.js';

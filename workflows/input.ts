@@ -1,0 +1,227 @@
+// Sweep input: the one JSON object `temporal workflow start --type benchmarkSweep --input '{...}'` takes,
+// its defaults and its validation. Pure (bundled into the workflow sandbox: no Node built-ins, no I/O), so
+// the CLI checks a TOML file with exactly the rules the workflow applies before doing any work.
+import { SUITES, TRIGGERS } from '../activities/envelope/types.generated.js';
+
+export type SuiteName = (typeof SUITES)[number];
+export type TriggerName = (typeof TRIGGERS)[number];
+
+/** What a user may send. Only models, suites and endpoint are required. */
+export interface SweepInput {
+  /** Model ids as the endpoint serves them, run in this order. */
+  models: string[];
+  /** Suites run for every model, in this order. */
+  suites: string[];
+  /** OpenAI-compatible base URL (llama-swap, or the simulated endpoint). */
+  endpoint: string;
+  /** Task queue of the host worker that talks to the endpoint. Default: the orchestration worker's own. */
+  hostQueue?: string;
+  /** Per-suite config overrides, merged over configs/<tool>/<suite>.toml by the host worker. */
+  suiteConfig?: Record<string, Record<string, unknown>>;
+  /** Send one short request after loading, so the first measured request does not pay for the load. */
+  warmUp?: boolean;
+  /** Unload each model after its suites (frees memory before the next model). */
+  unload?: boolean;
+  /** Attempts per suite activity before the pair is recorded as failed. */
+  suiteAttempts?: number;
+  /** Envelope `trigger`. */
+  trigger?: TriggerName;
+  /** Envelope `git_sha`; default: the host worker's checkout (HEAD). */
+  gitSha?: string;
+  prNumber?: number | null;
+  /** Dataset directory for shards; default: <data dir>/dataset on the orchestration worker. */
+  dataset?: string;
+  /** Added to every result's tags. */
+  tags?: Record<string, string>;
+  /** Run only these (model, suite) pairs (used by `sweep retry` for a finished sweep). */
+  pairs?: Array<{ model: string; suite: string }>;
+  /** Workflow id of the sweep this one retries (set by `nightshift sweep retry`). */
+  retryOf?: string;
+}
+
+/** The input with every default filled in; what the workflow actually runs. */
+export interface ResolvedSweepInput {
+  models: string[];
+  suites: SuiteName[];
+  endpoint: string;
+  hostQueue: string | undefined;
+  suiteConfig: Record<string, Record<string, unknown>>;
+  warmUp: boolean;
+  unload: boolean;
+  suiteAttempts: number;
+  trigger: TriggerName;
+  gitSha: string | undefined;
+  prNumber: number | null;
+  dataset: string | undefined;
+  tags: Record<string, string>;
+  pairs: Array<{ model: string; suite: SuiteName }> | undefined;
+  retryOf: string | undefined;
+}
+
+export const SWEEP_DEFAULTS = {
+  warmUp: true,
+  unload: true,
+  suiteAttempts: 3,
+  trigger: 'local' as TriggerName,
+  prNumber: null,
+} as const;
+
+const KNOWN_KEYS = [
+  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts',
+  'trigger', 'gitSha', 'prNumber', 'dataset', 'tags', 'pairs', 'retryOf',
+] as const;
+
+export interface InputProblem {
+  field: string;
+  message: string;
+}
+
+export type ValidationResult =
+  | { ok: true; input: ResolvedSweepInput; problems: [] }
+  | { ok: false; problems: InputProblem[] };
+
+/** Checks everything and reports every problem at once (never just the first). */
+export function validateSweepInput(raw: unknown): ValidationResult {
+  const problems: InputProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    add('(input)', `expected one JSON object like {"models":[...],"suites":[...],"endpoint":"http://..."}, got ${describe(raw)}`);
+    return { ok: false, problems };
+  }
+  const x = raw as Record<string, unknown>;
+  for (const key of Object.keys(x)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) add(key, `unknown key; allowed keys: ${KNOWN_KEYS.join(', ')}`);
+  }
+
+  const models = stringList(x.models, 'models', add);
+  const suites = stringList(x.suites, 'suites', add);
+  for (const [i, s] of suites.entries()) {
+    if (!(SUITES as readonly string[]).includes(s)) add(`suites[${i}]`, `unknown suite "${s}"; known suites: ${SUITES.join(', ')}`);
+  }
+
+  if (x.endpoint === undefined) add('endpoint', 'required: the OpenAI-compatible base URL, e.g. "http://127.0.0.1:11434"');
+  else if (typeof x.endpoint !== 'string') add('endpoint', `expected a URL string, got ${describe(x.endpoint)}`);
+  else if (!isHttpUrl(x.endpoint)) add('endpoint', `expected an http:// or https:// URL, got "${x.endpoint}"`);
+
+  optionalString(x, 'hostQueue', add);
+  optionalString(x, 'gitSha', add);
+  optionalString(x, 'dataset', add);
+  optionalString(x, 'retryOf', add);
+  if (typeof x.gitSha === 'string' && !/^[0-9a-fA-F]{7,64}$/.test(x.gitSha)) add('gitSha', `expected 7-64 hex digits, got "${x.gitSha}"`);
+  for (const key of ['warmUp', 'unload'] as const) {
+    if (x[key] !== undefined && typeof x[key] !== 'boolean') add(key, `expected true or false, got ${describe(x[key])}`);
+  }
+  if (x.suiteAttempts !== undefined && !(Number.isInteger(x.suiteAttempts) && (x.suiteAttempts as number) >= 1 && (x.suiteAttempts as number) <= 20)) {
+    add('suiteAttempts', `expected an integer from 1 to 20, got ${describe(x.suiteAttempts)}`);
+  }
+  if (x.trigger !== undefined && !(TRIGGERS as readonly unknown[]).includes(x.trigger)) {
+    add('trigger', `expected one of ${TRIGGERS.join(', ')}, got ${describe(x.trigger)}`);
+  }
+  if (x.prNumber !== undefined && x.prNumber !== null && !(Number.isInteger(x.prNumber) && (x.prNumber as number) > 0)) {
+    add('prNumber', `expected a positive integer or null, got ${describe(x.prNumber)}`);
+  }
+  if (x.tags !== undefined) {
+    if (!isPlainObject(x.tags)) add('tags', `expected an object of string values, got ${describe(x.tags)}`);
+    else for (const [k, v] of Object.entries(x.tags)) if (typeof v !== 'string') add(`tags.${k}`, `expected a string, got ${describe(v)}`);
+  }
+  if (x.suiteConfig !== undefined) {
+    if (!isPlainObject(x.suiteConfig)) add('suiteConfig', `expected an object keyed by suite name, got ${describe(x.suiteConfig)}`);
+    else {
+      for (const [k, v] of Object.entries(x.suiteConfig)) {
+        if (!suites.includes(k)) add(`suiteConfig.${k}`, `config for a suite that is not in "suites" (${suites.join(', ') || 'none'})`);
+        if (!isPlainObject(v)) add(`suiteConfig.${k}`, `expected an object of config values, got ${describe(v)}`);
+      }
+    }
+  }
+  let pairs: Array<{ model: string; suite: SuiteName }> | undefined;
+  if (x.pairs !== undefined) {
+    if (!Array.isArray(x.pairs) || x.pairs.length === 0) add('pairs', `expected a non-empty list of {"model","suite"} objects, got ${describe(x.pairs)}`);
+    else {
+      pairs = [];
+      for (const [i, p] of (x.pairs as unknown[]).entries()) {
+        const pair = p as Record<string, unknown>;
+        if (!isPlainObject(p) || typeof pair.model !== 'string' || typeof pair.suite !== 'string') {
+          add(`pairs[${i}]`, `expected {"model": string, "suite": string}, got ${describe(p)}`);
+          continue;
+        }
+        if (!models.includes(pair.model)) add(`pairs[${i}].model`, `"${pair.model}" is not in "models"`);
+        if (!suites.includes(pair.suite)) add(`pairs[${i}].suite`, `"${pair.suite}" is not in "suites"`);
+        pairs.push({ model: pair.model, suite: pair.suite as SuiteName });
+      }
+    }
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    problems: [],
+    input: {
+      models,
+      suites: suites as SuiteName[],
+      endpoint: (x.endpoint as string).replace(/\/+$/, ''),
+      hostQueue: x.hostQueue as string | undefined,
+      suiteConfig: (x.suiteConfig as Record<string, Record<string, unknown>> | undefined) ?? {},
+      warmUp: (x.warmUp as boolean | undefined) ?? SWEEP_DEFAULTS.warmUp,
+      unload: (x.unload as boolean | undefined) ?? SWEEP_DEFAULTS.unload,
+      suiteAttempts: (x.suiteAttempts as number | undefined) ?? SWEEP_DEFAULTS.suiteAttempts,
+      trigger: (x.trigger as TriggerName | undefined) ?? SWEEP_DEFAULTS.trigger,
+      gitSha: x.gitSha as string | undefined,
+      prNumber: (x.prNumber as number | null | undefined) ?? SWEEP_DEFAULTS.prNumber,
+      dataset: x.dataset as string | undefined,
+      tags: (x.tags as Record<string, string> | undefined) ?? {},
+      pairs,
+      retryOf: x.retryOf as string | undefined,
+    },
+  };
+}
+
+export function formatProblems(problems: InputProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.message}`).join('\n');
+}
+
+type Add = (field: string, message: string) => void;
+
+function stringList(value: unknown, field: string, add: Add): string[] {
+  if (value === undefined) {
+    add(field, 'required: a non-empty list of strings');
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    add(field, `expected a list of strings, got ${describe(value)}`);
+    return [];
+  }
+  if (value.length === 0) add(field, 'must not be empty');
+  const out: string[] = [];
+  for (const [i, v] of value.entries()) {
+    if (typeof v !== 'string' || v.trim() === '') add(`${field}[${i}]`, `expected a non-empty string, got ${describe(v)}`);
+    else if (out.includes(v)) add(`${field}[${i}]`, `"${v}" is listed twice`);
+    else out.push(v);
+  }
+  return out;
+}
+
+function optionalString(x: Record<string, unknown>, key: string, add: Add): void {
+  if (x[key] !== undefined && (typeof x[key] !== 'string' || x[key] === '')) add(key, `expected a non-empty string, got ${describe(x[key])}`);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isHttpUrl(text: string): boolean {
+  // The workflow sandbox has URL; a parse failure or another scheme is a bad endpoint.
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `"${v.length > 60 ? `${v.slice(0, 60)}…` : v}"`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}

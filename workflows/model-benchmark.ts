@@ -1,0 +1,198 @@
+// modelBenchmark: one model through every suite of a sweep. Host-queue activities (load, warm up, suites,
+// release) run one at a time on the inference host; each finished suite is published on the orchestration
+// queue while the next suite already runs. A failed suite is recorded with its reason and the rest go on.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SweepActivities } from '../activities/sweep/activities.js';
+import type { MemorySnapshot } from '../activities/envelope/types.js';
+import type { RunSuiteResult, WarmUpResult } from '../activities/sweep/types.js';
+import { modelProgressQuery, ORCHESTRATION_QUEUE, SEARCH_ATTRIBUTES, skipRemainingSignal } from './definitions.js';
+import type { ResolvedSweepInput, SuiteName } from './input.js';
+import { LOAD, PUBLISH, RELEASE, suiteOptions, WARM_UP } from './policies.js';
+import { modelStateOf, type ModelProgress, type SuiteProgressState } from './progress.js';
+
+type Activities = SweepActivities;
+
+export interface ModelBenchmarkInput {
+  sweepId: string;
+  model: string;
+  slug: string;
+  suites: SuiteName[];
+  hostQueue: string;
+  searchAttributes: boolean;
+  sweep: Omit<ResolvedSweepInput, 'models' | 'suites' | 'pairs' | 'hostQueue'>;
+}
+
+export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelProgress> {
+  const { sweep } = input;
+  const info = workflowInfo();
+  // Every call passes its full options (policies.ts) plus a readable summary through executeWithOptions.
+  const acts = proxyActivities<Activities>({ startToCloseTimeout: '1m' });
+
+  const progress: ModelProgress = {
+    model: input.model,
+    slug: input.slug,
+    workflowId: info.workflowId,
+    state: 'pending',
+    suites: input.suites.map((suite) => ({ suite, state: 'pending', attempt: 0, workflowId: info.workflowId })),
+    memory: [],
+  };
+  const pair = (suite: string) => progress.suites.find((s) => s.suite === suite) as SuiteProgressState;
+  let skipReason: string | undefined;
+  let runningScope: CancellationScope | undefined;
+  setHandler(modelProgressQuery, () => ({ ...progress, state: progress.state === 'cancelled' ? 'cancelled' : modelStateOf(progress.suites) }));
+  setHandler(skipRemainingSignal, ({ reason }) => {
+    skipReason = reason;
+    runningScope?.cancel();
+  });
+  const status = (s: string) => {
+    if (input.searchAttributes) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: s }]);
+  };
+  status('running');
+
+  const failAll = (reason: string) => {
+    for (const s of progress.suites) if (s.state === 'pending' || s.state === 'running') Object.assign(s, { state: 'failed', error: reason });
+  };
+  const skipRest = (reason: string) => {
+    for (const s of progress.suites) if (s.state === 'pending' || s.state === 'running') Object.assign(s, { state: 'skipped', error: reason });
+  };
+
+  let loaded = false;
+  const publishes: Array<Promise<void>> = [];
+  try {
+    let facts: WarmUpResult | undefined;
+    try {
+      setCurrentDetails(`loading ${input.model}`);
+      await runSkippable(() => acts.loadModel.executeWithOptions({ ...LOAD, taskQueue: input.hostQueue, summary: `load · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model }]));
+      loaded = true;
+      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp }]));
+      if (facts.snapshot) progress.memory.push(facts.snapshot);
+    } catch (error) {
+      if (skipReason !== undefined) skipRest(skipReason);
+      else if (isCancellation(error)) throw error;
+      else failAll(`model did not load: ${reason(error)}`);
+    }
+
+    for (const suite of input.suites) {
+      if (!facts) break;
+      const state = pair(suite);
+      if (skipReason !== undefined) break;
+      state.state = 'running';
+      state.startedAt = Date.now();
+      state.attempt = 1;
+      setCurrentDetails(`${suite} · ${input.model}`);
+      let run: RunSuiteResult;
+      try {
+        run = await runSkippable(() =>
+          acts.runSuite.executeWithOptions(
+            { ...suiteOptions(sweep.suiteAttempts), taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
+            [{ sweepId: input.sweepId, endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {} }],
+          ),
+        );
+      } catch (error) {
+        state.finishedAt = Date.now();
+        state.elapsedMs = state.finishedAt - state.startedAt;
+        if (skipReason !== undefined) break;
+        if (isCancellation(error)) throw error;
+        state.state = 'failed';
+        state.error = reason(error);
+        state.attempt = attemptsOf(error, sweep.suiteAttempts);
+        continue;
+      }
+      Object.assign(state, {
+        attempt: run.attempt,
+        completed: run.completed,
+        total: run.total,
+        percent: run.total > 0 ? Math.round((100 * run.completed) / run.total) : 100,
+        finishedAt: Date.now(),
+      });
+      state.elapsedMs = (state.finishedAt ?? 0) - state.startedAt;
+      if (run.skipped) {
+        // The suite could not run here (e.g. its tool is missing); still published so the gap is visible.
+        state.error = `suite skipped: ${run.skipped.reason}`;
+      }
+      const memory: MemorySnapshot[] = [...progress.memory, ...(run.peakMemory ? [run.peakMemory] : [])];
+      publishes.push(
+        acts.publishSuite
+          .executeWithOptions({ ...PUBLISH, taskQueue: ORCHESTRATION_QUEUE, summary: `publish · ${suite} · ${input.model}`, activityId: `publish-${suite}` }, [
+            {
+              run,
+              system: facts.system,
+              gitSha: sweep.gitSha ?? facts.gitSha ?? '0000000',
+              trigger: sweep.trigger,
+              prNumber: sweep.prNumber,
+              tags: sweep.tags,
+              memory,
+              workflowId: info.workflowId,
+              workflowRunId: info.runId,
+              dataset: sweep.dataset,
+            },
+          ])
+          .then(
+            (published) => {
+              Object.assign(state, { state: run.skipped ? 'skipped' : 'passed', shard: published.shard, shardWritten: published.written });
+            },
+            (error: unknown) => {
+              Object.assign(state, { state: 'failed', error: `publish failed: ${reason(error)}` });
+            },
+          ),
+      );
+    }
+    if (skipReason !== undefined) skipRest(skipReason);
+    await Promise.all(publishes);
+  } finally {
+    // Unload even when cancelled, so a cancelled sweep does not leave the model holding memory.
+    if (loaded) {
+      await CancellationScope.nonCancellable(async () => {
+        try {
+          const released = await acts.releaseModel.executeWithOptions({ ...RELEASE, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
+            { endpoint: sweep.endpoint, model: input.model, unload: sweep.unload },
+          ]);
+          if (released.snapshot) progress.memory.push(released.snapshot);
+        } catch (error) {
+          progress.error = `release failed: ${reason(error)}`;
+        }
+      });
+    }
+  }
+  progress.state = modelStateOf(progress.suites);
+  status(progress.state);
+  setCurrentDetails(`${input.model}: ${progress.state}`);
+  return progress;
+
+  // Runs one host activity in its own scope so skipModel can cancel just that activity.
+  async function runSkippable<T>(fn: () => Promise<T>): Promise<T> {
+    const scope = new CancellationScope();
+    runningScope = scope;
+    try {
+      if (skipReason !== undefined) throw ApplicationFailure.nonRetryable(`skipped: ${skipReason}`, 'Skipped');
+      return await scope.run(fn);
+    } finally {
+      runningScope = undefined;
+    }
+  }
+}
+
+function reason(error: unknown): string {
+  // ActivityFailure wraps the real cause; the innermost message is the one a person can act on.
+  let e: unknown = error;
+  while (e instanceof ActivityFailure || (e instanceof Error && e.cause instanceof Error && e.message.startsWith('Activity task'))) {
+    e = (e as Error).cause;
+  }
+  if (e instanceof ApplicationFailure && e.type && e.type !== 'Error') return `${e.type}: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function attemptsOf(error: unknown, maximum: number): number {
+  if (error instanceof ActivityFailure && error.retryState === 'MAXIMUM_ATTEMPTS_REACHED') return maximum;
+  return error instanceof ActivityFailure && error.retryState === 'NON_RETRYABLE_FAILURE' ? 1 : maximum;
+}

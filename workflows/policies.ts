@@ -1,0 +1,71 @@
+// Every timeout and retry policy of a sweep, in one place, each with the reason for its value. Workflows
+// use these; the worker's heartbeat throttle (workers/options.ts) is chosen against SUITE.heartbeatTimeout.
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+
+/** Bad input and configuration never get better by retrying; these error types stop retries at once. */
+export const NON_RETRYABLE = ['InputError', 'ConfigError', 'SchemaError', 'SuiteNotFound'];
+
+/** Transient faults (model server restarting, socket reset) usually clear within seconds to a minute;
+ * backoff 2 s → 60 s keeps a crashed server from being hammered while it restarts. */
+const transientRetry: RetryPolicy = {
+  initialInterval: '2s',
+  backoffCoefficient: 2,
+  maximumInterval: '60s',
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
+
+/** Loading a model through llama-swap can take minutes for a 70B model from a cold disk; a load that
+ * has not finished in 20 min is stuck. Heartbeats while polling readiness, so a dead worker is noticed
+ * within 1 min instead of at the 20 min mark. 5 attempts: a load fails mostly when memory is still held by
+ * the previous model, which frees up on its own. */
+export const LOAD: ActivityOptions = {
+  startToCloseTimeout: '20m',
+  heartbeatTimeout: '1m',
+  retry: { ...transientRetry, maximumAttempts: 5 },
+};
+
+/** Warm-up is one short request plus host detection: minutes at most even on a slow first token. */
+export const WARM_UP: ActivityOptions = {
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '1m',
+  retry: { ...transientRetry, maximumAttempts: 5 },
+};
+
+/** Suites run for hours (lm-eval on a big model overnight), so startToClose is generous; the heartbeat
+ * timeout (2 min) is what notices a dead worker. The activity heartbeats every sample and on a timer every
+ * few seconds, and the worker's maxHeartbeatThrottleInterval (5 s) keeps sends far inside 2 min.
+ * maximumAttempts comes from the sweep input (`suiteAttempts`, default 3); resume makes retries cheap. */
+export function suiteOptions(attempts: number): ActivityOptions {
+  return {
+    startToCloseTimeout: '12h',
+    heartbeatTimeout: '2m',
+    retry: { ...transientRetry, initialInterval: '5s', maximumAttempts: attempts },
+  };
+}
+
+/** Convert + validate + publish writes one parquet file: seconds. Retried more because a publish that
+ * failed on a full disk or a hub hiccup is worth several tries, and it is idempotent (hash-named shard). */
+export const PUBLISH: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  retry: { ...transientRetry, maximumAttempts: 6 },
+};
+
+/** Final snapshot + unload: quick; failing to unload must not fail the model, so few attempts. */
+export const RELEASE: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '1m',
+  retry: { ...transientRetry, maximumAttempts: 3 },
+};
+
+/** Asking the orchestration worker for its defaults is local and instant. */
+export const ENVIRONMENT: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { ...transientRetry, maximumAttempts: 10 },
+};
+
+/** Worker side: heartbeats are sent at most this far apart (the SDK's default is min(0.8 × heartbeat
+ * timeout, 60 s) = 60 s for suites, too close to the 2 min timeout under load). */
+export const MAX_HEARTBEAT_THROTTLE = '5s';
+/** The suite wrapper re-sends its last heartbeat this often even when no sample finished, so a
+ * cancellation reaches a suite stuck in a long request within seconds. */
+export const HEARTBEAT_TICK_MS = 3_000;
