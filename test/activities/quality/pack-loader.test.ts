@@ -1,0 +1,59 @@
+// Pack loading: BenchLocal's packs load as-is; broken packs are refused with file, line and field.
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadPackFile, parsePack } from '../../../activities/suites/quality/pack-loader.js';
+import { pythonRegex, translatePythonPattern } from '../../../activities/suites/quality/python-regex.js';
+
+const shared = fileURLToPath(new URL('../../../../shared/fixtures/benchlocal/packs/', import.meta.url));
+const meta = '{"__meta__":true,"pack_id":"t-1","version":"1.0.0"}';
+const scenario = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ id: 'T-01', messages: [{ role: 'user', content: 'hi' }], verifier: { type: 'instruct_follow', asserts: [{ kind: 'required_phrase', value: 'x' }] }, ...over });
+
+describe('pack loader', () => {
+  it('loads every shared BenchLocal pack with 15 scenarios', async () => {
+    const files = (await readdir(shared)).filter((f) => f.endsWith('.jsonl'));
+    expect(files).toHaveLength(5);
+    for (const f of files) {
+      const pack = await loadPackFile(shared + f);
+      expect(pack.scenarios).toHaveLength(15);
+      expect(pack.meta.pack_id).toBe(f.replace('.jsonl', ''));
+    }
+  });
+
+  it('accepts a minimal pack', () => {
+    expect(parsePack(`${meta}\n${scenario()}\n`, 'p.jsonl').scenarios).toHaveLength(1);
+  });
+
+  it.each([
+    ['missing header', scenario(), /line 1: the first line must be the/],
+    ['bad JSON', `${meta}\n{nope`, /p\.jsonl: line 2: not JSON/],
+    ['unknown kind', `${meta}\n${scenario({ verifier: { type: 'instruct_follow', asserts: [{ kind: 'rhymes' }] } })}`, /line 2 \(T-01\): verifier\.asserts\[0\]\.kind: expected one of the instruct_follow kinds/],
+    ['missing field', `${meta}\n${scenario({ verifier: { type: 'tool_call', asserts: [{ kind: 'arg_regex', arg: 'q' }] } })}`, /verifier\.asserts\[0\]\.pattern: expected/],
+    ['untranslatable regex', `${meta}\n${scenario({ verifier: { type: 'tool_call', asserts: [{ kind: 'content_regex', pattern: '(?x) a b' }] } })}`, /pattern: expected a pattern usable from JavaScript/],
+    ['duplicate id', `${meta}\n${scenario()}\n${scenario()}`, /line 3: id: "T-01" repeats the id of line 2/],
+    ['bad verifier type', `${meta}\n${scenario({ verifier: { type: 'vibes', asserts: [] } })}`, /verifier\.type: expected one of tool_call/],
+    ['bad version', `{"__meta__":true,"pack_id":"t"}\n${scenario()}`, /line 1: version: expected/],
+    ['count mismatch', `{"__meta__":true,"pack_id":"t","version":"1","scenario_count":2}\n${scenario()}`, /scenario_count: header says 2, file has 1/],
+  ])('refuses %s with line and field', (_name, text, message) => {
+    expect(() => parsePack(text, 'p.jsonl')).toThrow(message);
+  });
+});
+
+describe('Python regex translation', () => {
+  it('turns leading inline flags into JS flags', () => {
+    expect(translatePythonPattern('(?i)berlin')).toEqual({ source: 'berlin', flags: 'i' });
+    expect(pythonRegex('(?is)a.b').test('A\nB')).toBe(true);
+  });
+  it('translates \\A, \\Z, named groups and Python $', () => {
+    expect(pythonRegex('\\Aab\\Z').test('ab')).toBe(true);
+    expect(pythonRegex('\\Aab\\Z').test('ab\n')).toBe(false);
+    expect(pythonRegex('ab$').test('ab\n')).toBe(true);
+    expect(pythonRegex('(?P<w>o)(?P=w)').test('foo')).toBe(true);
+    expect(pythonRegex('[$]').test('$')).toBe(true);
+  });
+  it('refuses what it cannot translate', () => {
+    expect(() => translatePythonPattern('(?x) a')).toThrow(/no JavaScript equivalent/);
+    expect(() => translatePythonPattern('a(?i:b)')).toThrow(/not supported/);
+  });
+});
