@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../activities/errors.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerViewerCommand } from './commands/viewer.js';
+import { registerPublishCommand } from './commands/publish.js';
+import { registerResultsCommand } from './commands/results.js';
 
 export function buildProgram(): Command {
   const program = new Command('nightshift')
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidateCommand(program);
   registerViewerCommand(program);
+  registerPublishCommand(program);
+  registerResultsCommand(program);
   return program;
 }
 

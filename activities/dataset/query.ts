@@ -73,6 +73,8 @@ export async function readEnvelopes(shardFile: string): Promise<Envelope[]> {
 }
 
 async function selectRows(source: DatasetSource, filter: ResultFilter, tail: string): Promise<ResultRow[]> {
+  // Checked before looking for shards, so a bad --since fails the same way on an empty dataset.
+  const since = filter.since === undefined ? undefined : sinceInstant(filter.since);
   const files = await shardGlob(source);
   if (!files) return [];
   const conditions = ['result_index IS NOT NULL'];
@@ -84,8 +86,8 @@ async function selectRows(source: DatasetSource, filter: ResultFilter, tail: str
       conditions.push(`${key} = $${params.length}`);
     }
   }
-  if (filter.since !== undefined) {
-    params.push(sinceInstant(filter.since));
+  if (since !== undefined) {
+    params.push(since);
     conditions.push(`timestamp >= CAST($${params.length} AS TIMESTAMPTZ)`);
   }
   const sql = `SELECT ${SELECT_COLUMNS} FROM read_parquet($1) WHERE ${conditions.join(' AND ')} ${tail}`;
