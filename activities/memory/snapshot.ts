@@ -1,0 +1,46 @@
+// One memory reading of the model server for the envelope's `memory_snapshots`: RSS of its whole process
+// tree (a server's workers and helpers count), system available memory, wired memory (macOS) and swap.
+// Units: rss_gb / free_gb / wired_gb in GiB (2^30 bytes, like system.memory_gb), swap_mb in MiB.
+import type { MemorySnapshot } from '../envelope/types.js';
+import { processTree } from './parse.js';
+import { readProcessTable, withRss } from './processes.js';
+import { readSystemMemory } from './system-memory.js';
+import { findRoots, MemoryTargetNotFoundError, resolveTarget, type MemoryTarget, type ResolvedTarget } from './target.js';
+
+const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+
+export interface TargetRss {
+  rssBytes: number;
+  /** Every pid whose RSS was summed (roots and descendants). */
+  pids: number[];
+}
+
+/** Summed RSS of the target's process trees; throws MemoryTargetNotFoundError when nothing matches. */
+export async function measureTargetRss(target: ResolvedTarget): Promise<TargetRss> {
+  const table = await readProcessTable();
+  const roots = findRoots(table, target);
+  if (roots.length === 0) throw new MemoryTargetNotFoundError(`no running process matches the memory target (${target.label})`);
+  const pids = processTree(table, roots);
+  const entries = await withRss(table, pids);
+  const rssBytes = entries.reduce((sum, p) => sum + (p.rssKb ?? 0) * 1024, 0);
+  return { rssBytes, pids };
+}
+
+export async function memorySnapshot(phase: string, target: MemoryTarget | ResolvedTarget): Promise<MemorySnapshot> {
+  const resolved = await resolveTarget(target);
+  const [rss, system] = await Promise.all([measureTargetRss(resolved), readSystemMemory()]);
+  const snapshot: MemorySnapshot = {
+    phase,
+    rss_gb: round(rss.rssBytes / GIB, 3),
+    free_gb: round(system.availableBytes / GIB, 3),
+    swap_mb: round(system.swapUsedBytes / MIB, 1),
+  };
+  if (system.wiredBytes !== undefined) snapshot.wired_gb = round(system.wiredBytes / GIB, 3);
+  return snapshot;
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
