@@ -38,8 +38,8 @@ function fullEnvelope(): Envelope {
         prompt_tokens_per_second: 900.25, decode_tokens_per_second: 71.4, total_tokens_per_second: 140, first_token_latency_ms: 212,
         peak_rss_mb: 6144, tags: { concurrency: '1', note: 'ünïcode ✓' }, raw: { nested: [1, 'two', null, { three: 3 }] },
       },
-      { name: 'ttft_p50', metric: 'latency', value: 0, unit: 'ms', raw: 'plain text' as unknown as object },
-      { name: 'big', metric: 'count', value: -1.5e300, unit: 'count', tags: {}, raw: null as unknown as object },
+      { name: 'ttft_p50', metric: 'latency', value: 0, unit: 'ms', raw: 'plain text' as unknown as Record<string, unknown> },
+      { name: 'big', metric: 'count', value: -1.5e300, unit: 'count', tags: {}, raw: null as unknown as Record<string, unknown> },
     ],
     memory_snapshots: [
       { phase: 'before', rss_gb: 0.5 },
