@@ -1,0 +1,87 @@
+// Configuration of the native performance suites (throughput, ttft): one schema, two sets of defaults.
+// Files live at configs/nightshift/<suite>.toml; the sweep may pass overrides as an object, which goes
+// through the same validation (unknown keys and wrong types are errors, defaults filled in).
+import { loadTomlConfig, validateConfig } from '../../config/toml-config.js';
+
+export type PerfSuiteName = 'throughput' | 'ttft';
+
+export interface PerfConfig {
+  /** Prompt lengths to measure, in the server's tokens (calibrated), e.g. [128, 512, 2048, 8192]. */
+  prompt_tokens: number[];
+  /** Generation length (max_tokens) of every measured request. */
+  max_tokens: number;
+  /** Concurrency levels: requests kept in flight at once. */
+  concurrency: number[];
+  /** Measured requests per concurrency slot: a cell at concurrency c runs c × repeats requests. */
+  repeats: number;
+  /** Warm-up rounds per cell (each `concurrency` requests), discarded. */
+  warmup_rounds: number;
+  /** Open-loop arrival rate in requests/s; absent = closed loop (a slot sends when its last reply ends). */
+  request_rate?: number;
+  /** Spacing of open-loop arrivals. */
+  arrival: 'uniform' | 'poisson';
+  temperature: number;
+  /** Ask the server to ignore end-of-sequence so every reply is max_tokens long (llama.cpp, vLLM). */
+  ignore_eos: boolean;
+  /** Fit prompt length to the server's tokenizer with two probe requests before measuring. */
+  calibrate_prompts: boolean;
+  request_timeout_s: number;
+  connect_timeout_s: number;
+  /** Seeds the prompt word sequence (salts stay random, so prefix caches cannot help, even on retry). */
+  seed: number;
+  /** Extra request body fields, passed verbatim (e.g. chat_template_kwargs). */
+  extra_body?: Record<string, unknown>;
+}
+
+const positiveIntList = { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } };
+
+function schemaWithDefaults(defaults: Partial<PerfConfig>): object {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      prompt_tokens: { ...positiveIntList, default: defaults.prompt_tokens },
+      max_tokens: { type: 'integer', minimum: 1, default: defaults.max_tokens },
+      concurrency: { ...positiveIntList, default: defaults.concurrency },
+      repeats: { type: 'integer', minimum: 1, default: defaults.repeats },
+      warmup_rounds: { type: 'integer', minimum: 0, default: defaults.warmup_rounds },
+      request_rate: { type: 'number', exclusiveMinimum: 0 },
+      arrival: { enum: ['uniform', 'poisson'], default: 'uniform' },
+      temperature: { type: 'number', minimum: 0, default: 0 },
+      ignore_eos: { type: 'boolean', default: true },
+      calibrate_prompts: { type: 'boolean', default: true },
+      request_timeout_s: { type: 'number', exclusiveMinimum: 0, default: 600 },
+      connect_timeout_s: { type: 'number', exclusiveMinimum: 0, default: 5 },
+      seed: { type: 'integer', minimum: 0, default: 0 },
+      extra_body: { type: 'object' },
+    },
+  };
+}
+
+export const PERF_DEFAULTS: Record<PerfSuiteName, Partial<PerfConfig>> = {
+  throughput: { prompt_tokens: [512], max_tokens: 256, concurrency: [1, 2, 4, 8], repeats: 4, warmup_rounds: 1 },
+  ttft: { prompt_tokens: [128, 512, 2048, 8192], max_tokens: 16, concurrency: [1], repeats: 5, warmup_rounds: 1 },
+};
+
+const schemas: Record<PerfSuiteName, object> = {
+  throughput: schemaWithDefaults(PERF_DEFAULTS.throughput),
+  ttft: schemaWithDefaults(PERF_DEFAULTS.ttft),
+};
+
+export function perfConfigSchema(suite: PerfSuiteName): object {
+  return schemas[suite];
+}
+
+/** Validates a config object (from a sweep, or {} for all defaults); `source` names it in errors. */
+export function perfConfigFrom(suite: PerfSuiteName, raw: unknown, source = `${suite} config`): PerfConfig {
+  // Validation fills defaults in place: work on a copy so the caller's object is untouched.
+  const copy = structuredClone(raw ?? {}) as object;
+  return validateConfig<PerfConfig>(copy, source, schemas[suite]);
+}
+
+export function loadPerfConfig(suite: PerfSuiteName, path: string): Promise<PerfConfig> {
+  return loadTomlConfig<PerfConfig>(path, schemas[suite]);
+}
+
+export const loadThroughputConfig = (path: string): Promise<PerfConfig> => loadPerfConfig('throughput', path);
+export const loadTtftConfig = (path: string): Promise<PerfConfig> => loadPerfConfig('ttft', path);

@@ -1,0 +1,104 @@
+// The shared body of the throughput and ttft suites: calibrate prompt lengths, then run every cell
+// (prompt length × concurrency) in order, journaling each finished cell so a retried activity skips it
+// and rebuilds its results from the journal. Progress counts measured requests; the checkpoint names
+// the last finished cell. Cancellation aborts every in-flight request at once.
+import { createOpenAIClient } from '../../endpoint/openai-client.js';
+import { EndpointError } from '../../endpoint/errors.js';
+import type { EnvelopeResult } from '../../envelope/types.js';
+import type { SuiteContext, SuiteOutcome } from '../types.js';
+import { perfConfigFrom, type PerfConfig, type PerfSuiteName } from './config.js';
+import { cellKey, runCell, type CellSpec, type CellSummary } from './cell.js';
+import { calibratePrompts, GUESSED_CALIBRATION, type PromptCalibration } from './prompt.js';
+import { cellErrors, cellResults } from './results.js';
+
+const JOURNAL_PREFIX = 'cell:';
+
+export function cellsOf(config: PerfConfig): CellSpec[] {
+  return config.prompt_tokens.flatMap((promptTokens) => config.concurrency.map((concurrency) => ({ promptTokens, concurrency })));
+}
+
+export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<unknown>): Promise<SuiteOutcome> {
+  const config = perfConfigFrom(suite, context.config);
+  const cells = cellsOf(config);
+  const perCell = (c: CellSpec): number => c.concurrency * config.repeats;
+  const total = cells.reduce((n, c) => n + perCell(c), 0);
+  const summaries = new Map<string, CellSummary>();
+  for (const { key, value } of context.journal.entries()) {
+    if (key.startsWith(JOURNAL_PREFIX)) summaries.set(key.slice(JOURNAL_PREFIX.length), value as CellSummary);
+  }
+  let completed = cells.filter((c) => summaries.has(cellKey(c))).reduce((n, c) => n + perCell(c), 0);
+  let checkpoint = [...summaries.keys()].at(-1);
+  context.onProgress({ completed, total, ...(checkpoint ? { checkpoint } : {}), detail: completed ? `resumed: ${summaries.size} of ${cells.length} cells done` : 'starting' });
+
+  const errors: string[] = [];
+  const pending = cells.filter((c) => !summaries.has(cellKey(c)));
+  if (pending.length > 0) {
+    const client = createOpenAIClient({
+      baseUrl: context.endpoint,
+      // Warm-up and measurement both run at most max(concurrency) requests at once.
+      connections: Math.max(...config.concurrency),
+      connectTimeoutMs: config.connect_timeout_s * 1000,
+      requestTimeoutMs: config.request_timeout_s * 1000,
+    });
+    try {
+      const calibration = await calibrate(client, context, config, errors);
+      for (const spec of pending) {
+        const key = cellKey(spec);
+        const before = completed;
+        const label = `p${spec.promptTokens} c${spec.concurrency}`;
+        const summary = await runCell({
+          client,
+          model: context.model,
+          config,
+          calibration,
+          spec,
+          signal: context.signal,
+          onPhase: (phase) => context.onProgress({ completed, total, ...(checkpoint ? { checkpoint } : {}), detail: `${label} ${phase}` }),
+          onRequestDone: (done) => {
+            completed = before + done;
+            context.onProgress({ completed, total, ...(checkpoint ? { checkpoint } : {}), detail: `${label} ${done}/${perCell(spec)}` });
+          },
+        });
+        await context.journal.append(`${JOURNAL_PREFIX}${key}`, summary);
+        summaries.set(key, summary);
+        checkpoint = key;
+        context.onProgress({ completed, total, checkpoint, detail: `${label} done` });
+      }
+    } catch (error) {
+      if (context.signal.aborted) throw new EndpointError('aborted', `${suite} suite cancelled after ${completed} of ${total} requests`, { cause: error });
+      throw error;
+    } finally {
+      await client.close();
+    }
+  }
+
+  const results: EnvelopeResult[] = [];
+  for (const spec of cells) {
+    const summary = summaries.get(cellKey(spec))!;
+    results.push(...cellResults(suite, summary));
+    errors.push(...cellErrors(summary));
+  }
+  return {
+    results,
+    genKwargs: { max_gen_toks: config.max_tokens, temperature: config.temperature },
+    errors,
+  };
+}
+
+async function calibrate(
+  client: ReturnType<typeof createOpenAIClient>,
+  context: SuiteContext<unknown>,
+  config: PerfConfig,
+  errors: string[],
+): Promise<PromptCalibration> {
+  if (!config.calibrate_prompts) return GUESSED_CALIBRATION;
+  const calibration = await calibratePrompts(client, context.model, {
+    signal: context.signal,
+    timeoutMs: config.request_timeout_s * 1000,
+    extra: config.extra_body,
+  });
+  if (calibration.estimated) {
+    errors.push('the server reported no token usage: prompt lengths are estimates (about 1.3 tokens per word), not the server\'s counts');
+  }
+  return calibration;
+}
