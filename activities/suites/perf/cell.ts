@@ -71,6 +71,10 @@ function isFatal(error: unknown): boolean {
   return error instanceof EndpointError && (error.errorClass === 'model_endpoint_unreachable' || error.errorClass === 'aborted');
 }
 
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new EndpointError('aborted', 'cell cancelled before it finished');
+}
+
 export async function runCell(run: CellRun): Promise<CellSummary> {
   const { client, model, config, spec, signal } = run;
   const wordCount = wordsForTokens(spec.promptTokens, run.calibration);
@@ -97,6 +101,7 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
     });
   }
 
+  throwIfAborted(signal);
   run.onPhase?.('measure');
   const count = spec.concurrency * config.repeats;
   const d = {
@@ -156,6 +161,8 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
     },
   );
 
+  // The schedule stops sending once aborted; a cut-short cell must never be journaled as finished.
+  throwIfAborted(signal);
   const wallMs = lastEnd > firstSend ? lastEnd - firstSend : performance.now() - started;
   const wallSeconds = wallMs / 1000;
   return {
