@@ -26,12 +26,10 @@ import { MemoryTargetNotFoundError } from '../../../activities/memory/target.js'
 import { ensureTool, projectRoot } from '../../support/tools.js';
 
 let binary: string | undefined;
-let skipReason = '';
 try {
   binary = ensureTool('llama-swap');
 } catch (error) {
-  skipReason = (error as Error).message;
-  console.warn(`real llama-swap tests skipped: llama-swap is not installed (${skipReason})`);
+  console.warn(`real llama-swap tests skipped: llama-swap is not installed (${(error as Error).message})`);
 }
 
 const A = 'sim-qwen-9b-4bit';
