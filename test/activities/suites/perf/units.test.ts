@@ -1,7 +1,7 @@
 // Pure parts of the perf suites: config defaults and errors, prompt sizing, arrival schedules,
 // histogram summaries, result naming.
 import { describe, expect, it } from 'vitest';
-import { perfConfigFrom } from '../../../../activities/suites/perf/config.js';
+import { loadThroughputConfig, loadTtftConfig, perfConfigFrom } from '../../../../activities/suites/perf/config.js';
 import { promptMessages, seededRandom, wordsForTokens, words } from '../../../../activities/suites/perf/prompt.js';
 import { arrivalOffsets, runSchedule } from '../../../../activities/suites/perf/schedule.js';
 import { Distribution } from '../../../../activities/suites/perf/statistics.js';
@@ -15,6 +15,11 @@ describe('perf config', () => {
     const given = { concurrency: [1, 64], max_tokens: 64 };
     expect(perfConfigFrom('throughput', given)).toMatchObject({ prompt_tokens: [512], concurrency: [1, 64], max_tokens: 64, repeats: 4 });
     expect(given).toEqual({ concurrency: [1, 64], max_tokens: 64 }); // the caller's object is not filled in
+  });
+
+  it('ships config files that load and match the built-in defaults', async () => {
+    expect(await loadThroughputConfig('configs/nightshift/throughput.toml')).toEqual(perfConfigFrom('throughput', {}));
+    expect(await loadTtftConfig('configs/nightshift/ttft.toml')).toEqual(perfConfigFrom('ttft', {}));
   });
 
   it('rejects unknown keys and wrong types naming the key', () => {
