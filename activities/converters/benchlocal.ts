@@ -66,14 +66,19 @@ async function convertBenchlocal(path: string, context: RunContext) {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') tags[`pack_${key}`] = String(value);
     }
     const { scenarios, ...summary } = pack;
-    results.push({ name: id, metric: 'score', value: score.value, unit: 'ratio', tags, raw: summary });
+    const packSampling: GenKwargs[] = [];
     if (Array.isArray(scenarios)) {
       scenarios.forEach((scenario, j) => {
         if (isRecord(scenario) && isRecord(scenario.sampling_params)) {
-          sampling.push(toGenKwargs(scenario.sampling_params, path, `${at}.scenarios[${String(j)}].sampling_params`));
+          packSampling.push(toGenKwargs(scenario.sampling_params, path, `${at}.scenarios[${String(j)}].sampling_params`));
         }
       });
     }
+    // Packs bring their own sampling defaults (thinking packs sample at temperature 1): the pack's
+    // settings go on its result as gen_* tags; the envelope's gen_kwargs keep what all packs share.
+    for (const [key, value] of Object.entries(commonGenKwargs(packSampling))) tags[`gen_${key}`] = String(value);
+    sampling.push(...packSampling);
+    results.push({ name: id, metric: 'score', value: score.value, unit: 'ratio', tags, raw: summary });
   });
 
   const totalScore = readNumber(doc.totals.score, path, '$.totals.score');
@@ -122,7 +127,17 @@ function isoDate(value: unknown): string | undefined {
 }
 
 function runSeconds(doc: JsonRecord): number | undefined {
-  const start = typeof doc.started_at === 'string' ? Date.parse(doc.started_at) : NaN;
-  const end = typeof doc.finished_at === 'string' ? Date.parse(doc.finished_at) : NaN;
-  return Number.isNaN(start) || Number.isNaN(end) || end < start ? undefined : (end - start) / 1000;
+  const start = epochSeconds(doc.started_at);
+  const end = epochSeconds(doc.finished_at);
+  return start === undefined || end === undefined || end < start ? undefined : end - start;
+}
+
+/** ISO date-time to seconds, keeping the microseconds benchlocal writes (Date.parse stops at ms, which
+ * would bend sub-second run times). */
+function epochSeconds(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const fraction = /\.(\d+)/.exec(value);
+  const whole = Date.parse(fraction ? value.replace(fraction[0], '') : value);
+  if (Number.isNaN(whole)) return undefined;
+  return whole / 1000 + (fraction ? Number(`0.${fraction[1] as string}`) : 0);
 }

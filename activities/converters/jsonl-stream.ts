@@ -35,6 +35,7 @@ export async function forEachJsonLine(
       let start = 0;
       for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
         const piece = chunk.subarray(start, nl);
+        if (pendingBytes + piece.length > maxLineBytes) throw tooLong(file, line + 1, maxLineBytes);
         handle(pending.length ? Buffer.concat([...pending, piece]) : piece);
         pending = [];
         pendingBytes = 0;
@@ -43,11 +44,7 @@ export async function forEachJsonLine(
       if (start < chunk.length) {
         pending.push(chunk.subarray(start));
         pendingBytes += chunk.length - start;
-        if (pendingBytes > maxLineBytes) {
-          throw new InputError(
-            `${file} line ${String(line + 1)}: longer than the ${formatBytes(maxLineBytes)} limit for one JSON line`,
-          );
-        }
+        if (pendingBytes > maxLineBytes) throw tooLong(file, line + 1, maxLineBytes);
       }
     }
   } catch (error) {
@@ -58,4 +55,8 @@ export async function forEachJsonLine(
   }
   if (pending.length) handle(Buffer.concat(pending));
   return line;
+}
+
+function tooLong(file: string, line: number, maxLineBytes: number): InputError {
+  return new InputError(`${file} line ${String(line)}: longer than the ${formatBytes(maxLineBytes)} limit for one JSON line`);
 }
