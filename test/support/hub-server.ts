@@ -46,7 +46,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
   const readTokens = new Set(options.readTokens ?? ['hf_read_token']);
   const repos = new Set(options.repos ?? ['nightshift/results']);
   const faults: Array<{ route: HubRoute; status: number }> = [];
-  const state: Omit<HubServer, 'url' | 'close' | 'failNext'> = { requests: [], commits: [], files: new Map() };
+  const state: Pick<HubServer, 'requests' | 'commits' | 'files'> = { requests: [], commits: [], files: new Map() };
   let commitCount = 0;
 
   const server = createServer((req, res) => {
