@@ -47,18 +47,12 @@ export function readNumeric(value: unknown, file: string, path: string): NumberR
     const trimmed = value.trim();
     const parsed = Number(trimmed);
     if (trimmed !== '' && Number.isFinite(parsed)) return { ok: true, value: parsed };
-    if (/^[+-]?(nan|inf(inity)?)$/i.test(trimmed)) {
-      return { ok: false, nonFinite: trimmed.toLowerCase().startsWith('-') ? '-Infinity' : trimmed.toLowerCase() === 'nan' ? 'NaN' : 'Infinity' };
-    }
+    // Python's str(float('nan')) / str(float('inf')) in a field lm-eval writes as text
+    if (/^nan$/i.test(trimmed)) return { ok: false, nonFinite: 'NaN' };
+    if (/^[+-]?inf(inity)?$/i.test(trimmed)) return { ok: false, nonFinite: trimmed.startsWith('-') ? '-Infinity' : 'Infinity' };
     throw new InputError(`${file}: ${path} must be a number or a numeric string, got ${describe(value)}`);
   }
   return readNumber(value, file, path);
-}
-
-export function optionalString(value: unknown, file: string, path: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  throw new InputError(`${file}: ${path} must be a string, got ${typeName(value)} ${describe(value)}`);
 }
 
 export function typeName(value: unknown): string {
@@ -66,9 +60,4 @@ export function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (nonFiniteToken(value)) return 'non-finite number';
   return typeof value;
-}
-
-/** Number to tag text without float noise ("10" for 10.0, "0.0101" kept as is). */
-export function numberTag(value: number): string {
-  return String(value);
 }

@@ -319,6 +319,14 @@ describe('lm-eval converter on constructed shapes', () => {
     expect(e.results[0]?.prompt_tokens_per_second).toBeGreaterThan(0);
   });
 
+  it('without `date`, the run date in the file name is the timestamp; without either, the error names the field', async () => {
+    const dir = await tempDir();
+    const { date: _date, ...undated } = chatRun();
+    await writeFiles(dir, { [`results_${STAMP}.json`]: undated, 'undated.json': undated });
+    expect((await convert(join(dir, `results_${STAMP}.json`))).timestamp).toBe('2026-11-20T01:02:03.000Z');
+    await expect(convert(join(dir, 'undated.json'))).rejects.toThrow(/undated\.json: no run date: the file has no \$\.date .*--timestamp/);
+  });
+
   it('a model directory: the newest results file wins; an output dir with one model dir is followed', async () => {
     const out = await tempDir();
     const model = join(out, 'org__model');
