@@ -1,0 +1,60 @@
+// Reading and writing saved quality results. Reads Nightshift's own files and benchlocal-cli's result
+// JSON (same per-pack/per-scenario shape); refuses anything else with the file and field at fault.
+// Writes go to a temporary sibling and are renamed into place, so a crash never leaves half a file.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { InputError } from '../../errors.js';
+import type { QualityResult } from './result-types.js';
+
+export async function readQualityResult(path: string): Promise<QualityResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read quality result ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`quality result ${path} is not JSON: ${(error as Error).message}`);
+  }
+  return checkQualityResult(data, path);
+}
+
+export function checkQualityResult(data: unknown, path: string): QualityResult {
+  const fail = (field: string, expected: string): never => {
+    throw new InputError(`quality result ${path}: ${field}: expected ${expected} (is this a nightshift quality or benchlocal-cli result file?)`);
+  };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail('$', 'a JSON object');
+  const d = data as Record<string, unknown>;
+  if (!Array.isArray(d.packs)) fail('packs', 'an array of pack results');
+  (d.packs as unknown[]).forEach((p, i) => {
+    if (typeof p !== 'object' || p === null) fail(`packs[${i}]`, 'an object');
+    const pack = p as Record<string, unknown>;
+    if (typeof pack.pack_id !== 'string') fail(`packs[${i}].pack_id`, 'a string');
+    if (!Array.isArray(pack.scenarios)) fail(`packs[${i}].scenarios`, 'an array');
+    (pack.scenarios as unknown[]).forEach((s, j) => {
+      const sc = s as Record<string, unknown>;
+      if (typeof sc?.id !== 'string') fail(`packs[${i}].scenarios[${j}].id`, 'a string');
+      if (typeof sc.passed !== 'boolean') fail(`packs[${i}].scenarios[${j}].passed`, 'true or false');
+    });
+  });
+  if (typeof d.model !== 'string') fail('model', 'a string');
+  const result = d as unknown as QualityResult;
+  result.warnings ??= [];
+  result.mode ??= 'custom';
+  result.started_at ??= '';
+  for (const p of result.packs) {
+    p.version ??= '?';
+    p.status ??= 'ok';
+    p.latency ??= { p50: null, p95: null, mean: null };
+    for (const s of p.scenarios) s.repeat_index ??= 1;
+  }
+  return result;
+}
+
+export async function writeQualityResult(path: string, result: QualityResult): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(result, null, 2)}\n`);
+  await rename(tmp, path);
+}

@@ -1,0 +1,80 @@
+// The saved result of a quality run (`--save-json`): per pack and per scenario, with the request, the
+// response, the verdict and its reasons. Field names follow benchlocal-cli's result JSON where the two
+// overlap (pack_id, scenarios[].raw_response, failure_mode, detail, latency_seconds, …) so `inspect`
+// and `rescore` read either tool's file.
+import type { FailureMode } from './failure-modes.js';
+
+export const RESULT_FORMAT = 'nightshift-quality';
+
+export interface ScenarioRun {
+  id: string;
+  repeat_index: number;
+  description?: string;
+  passed: boolean;
+  failure_mode: FailureMode | string;
+  detail: string;
+  /** Upstream-style partial score, 0–100. */
+  score?: number;
+  latency_seconds: number;
+  tokens_completion: number | null;
+  tokens_prompt?: number | null;
+  finish_reason?: string | null;
+  response_field_used?: string | null;
+  status_code: number | null;
+  timeout_seconds?: number;
+  request: Record<string, unknown>;
+  raw_response: Record<string, unknown> | null;
+  verifier_trace: Record<string, unknown> | null;
+}
+
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+  mean: number | null;
+}
+
+export interface PackRun {
+  pack_id: string;
+  version: string;
+  source?: string;
+  /** Envelope suite the pack publishes under. */
+  suite?: string;
+  scenario_count: number;
+  passed: number;
+  total: number;
+  score: number;
+  latency: LatencySummary;
+  thinking_enabled: boolean;
+  /** ok, or why the pack's numbers are not trustworthy (e.g. thinking-contaminated). */
+  status: string;
+  warnings: string[];
+  /** With --repeat k: scenarios passing in at least one of k tries, and those that both passed and failed. */
+  pass_at_k?: { k: number; passed: number; total: number; score: number } | null;
+  flaky?: string[];
+  thinking_validity?: { expected: 'on' | 'off'; responses: number; with_reasoning: number; status: 'ok' | 'silent' | 'contaminated' } | null;
+  scenarios: ScenarioRun[];
+}
+
+export interface QualityResult {
+  format?: typeof RESULT_FORMAT;
+  schema_version: string;
+  runner?: string;
+  runner_version?: string;
+  endpoint: string;
+  model: string;
+  mode: string;
+  started_at: string;
+  finished_at: string;
+  /** True only for temperature-0 pack sampling with no run-level sampling changes. */
+  canonical?: boolean;
+  sampling_overrides?: Record<string, number> | null;
+  sampling_source?: 'packs' | 'server';
+  server_defaults?: Record<string, unknown> | null;
+  thinking_mode?: string;
+  thinking_control?: string;
+  repeat?: number;
+  timeouts?: { measured_decode_tps: number | null; fixed_seconds: number | null; formula: string };
+  packs: PackRun[];
+  totals: { passed: number; total: number; score: number };
+  warnings: string[];
+}
