@@ -1,6 +1,8 @@
 // lm-evaluation-harness 0.4.x results → envelope. One result per task × metric (groups included, tagged
 // as such), stderr as a tag, the run's duration and — when --log_samples files sit beside the results —
 // prompt/decode/total tokens per second over that duration. Docs: docs/converters.md.
+import { readdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { EnvelopeResult } from '../envelope/types.js';
 import { InputError } from '../errors.js';
 import { assembleEnvelope } from './envelope-base.js';
@@ -13,8 +15,6 @@ import { looksLikeLmEval, wrongKindError } from './sniff.js';
 import { TOKEN_COUNT_METHOD } from './token-count.js';
 import type { Converter, RunContext } from './types.js';
 import { isRecord, type JsonRecord } from './values.js';
-import { readdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 
 interface TaskEntry {
   task: string;
