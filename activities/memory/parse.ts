@@ -231,3 +231,20 @@ export function matchesName(entry: ProcessEntry, name: string): boolean {
   // `python -m mlx_lm.server`, `uv run vllm-mlx serve`: the server's name is a later word.
   return words.slice(1).some((w) => w === name || basename(w) === name);
 }
+
+/**
+ * /proc/net/tcp or tcp6 → socket inodes LISTENing on one of `ports`. Columns: sl, local_address
+ * (hex IP:hex port), rem_address, st (0A = LISTEN), tx:rx queue, tr:when, retrnsmt, uid, timeout, inode.
+ */
+export function parseListeningInodes(text: string, ports: number[]): number[] {
+  const wanted = new Set(ports);
+  const out: number[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 10 || cols[3] !== '0A') continue;
+    const port = parseInt(cols[1]!.split(':').pop() ?? '', 16);
+    const inode = Number(cols[9]);
+    if (wanted.has(port) && inode > 0) out.push(inode);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import type { MemorySnapshot } from '../envelope/types.js';
 import { processTree } from './parse.js';
 import { readProcessTable, withRss } from './processes.js';
 import { readSystemMemory } from './system-memory.js';
-import { findRoots, MemoryTargetNotFoundError, resolveTarget, type MemoryTarget, type ResolvedTarget } from './target.js';
+import { findRoots, listenerRoots, MemoryTargetNotFoundError, resolveTarget, type MemoryTarget, type ResolvedTarget } from './target.js';
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
@@ -19,7 +19,10 @@ export interface TargetRss {
 /** Summed RSS of the target's process trees; throws MemoryTargetNotFoundError when nothing matches. */
 export async function measureTargetRss(target: ResolvedTarget): Promise<TargetRss> {
   const table = await readProcessTable();
-  const roots = findRoots(table, target);
+  let roots = findRoots(table, target);
+  if (roots.length === 0 && (target.kind === 'port' || target.kind === 'command') && target.ports?.length) {
+    roots = await listenerRoots(table, target.ports);
+  }
   if (roots.length === 0) throw new MemoryTargetNotFoundError(`no running process matches the memory target (${target.label})`);
   const pids = processTree(table, roots);
   const entries = await withRss(table, pids);

@@ -4,6 +4,7 @@ import {
   matchesCommand,
   matchesName,
   parseCmdline,
+  parseListeningInodes,
   parseMeminfo,
   parseProcStat,
   parsePs,
@@ -164,5 +165,20 @@ describe('process trees and matching', () => {
     expect(matchesName(table[2]!, 'mlx_lm.server')).toBe(true);
     expect(matchesName({ pid: 3, ppid: 1, args: '', comm: 'ollama' }, 'ollama')).toBe(true);
     expect(matchesName(table[1]!, 'llama-server')).toBe(false);
+  });
+});
+
+describe('listening sockets', () => {
+  // /proc/net/tcp: a listener on 127.0.0.1:8080 (0x1F90), an established connection from it, and a
+  // listener on another port.
+  const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 123456 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 123457 1 0000000000000000 20 4 30 10 -1
+   2: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 999 1 0000000000000000 100 0 0 10 0
+`;
+  it('finds the inodes of LISTEN sockets on the wanted ports only', () => {
+    expect(parseListeningInodes(TCP, [8080])).toEqual([123456]);
+    expect(parseListeningInodes(TCP, [8080, 22])).toEqual([123456, 999]);
+    expect(parseListeningInodes(TCP, [9999])).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySnapshot, PeakRssSampler, readSystemMemory } from '../../../activities/memory/index.js';
 import { MemoryTargetNotFoundError } from '../../../activities/memory/target.js';
@@ -118,6 +119,30 @@ describe('memory snapshots of a real process', () => {
     expect(tree.rss_gb).toBeGreaterThan(96 / 1024);
     const childOnly = await memorySnapshot('child', { processName: marker });
     expect(tree.rss_gb).toBeGreaterThan(childOnly.rss_gb); // the shell's own RSS is added
+  });
+
+  it('finds the process listening on a port (a plain server\'s endpoint port), never the sampler itself', async () => {
+    const script = `const s = require('node:net').createServer().listen(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+    const port = Number(chunk.toString().trim());
+    const snap = await memorySnapshot('port', { port });
+    expect(snap.rss_gb).toBeGreaterThan(0.005);
+    // llama-swap's fallback: the command line no longer matches (e.g. a launcher exec'd), its proxy port does.
+    const viaFallback = await memorySnapshot('fallback', {
+      kind: 'command',
+      commands: [['no-such-launcher', 'serve']],
+      ports: [port],
+      label: 'test',
+    });
+    expect(viaFallback.rss_gb).toBeGreaterThan(0.005);
+
+    const own = createServer().listen(0, '127.0.0.1');
+    await once(own, 'listening');
+    const ownPort = (own.address() as { port: number }).port;
+    await expect(memorySnapshot('self', { port: ownPort })).rejects.toBeInstanceOf(MemoryTargetNotFoundError);
+    own.close();
   });
 
   it('says clearly when no process matches', async () => {
