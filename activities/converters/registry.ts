@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import { benchlocalConverter } from './benchlocal.js';
 import { lmEvalConverter } from './lm-eval.js';
+import { nightshiftQualityConverter } from './nightshift-quality.js';
 import type { Converter, ConverterKind } from './types.js';
 import { vllmBenchConverter } from './vllm-bench.js';
 
@@ -11,6 +12,7 @@ const CONVERTERS: ReadonlyArray<Converter> = [
   lmEvalConverter,
   vllmBenchConverter,
   benchlocalConverter,
+  nightshiftQualityConverter,
 ];
 
 /** The converter for `kind`; an unknown kind is an InputError listing the kinds there are. */
