@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../activities/errors.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerQualityCommand } from './commands/quality.js';
 import { registerViewerCommand } from './commands/viewer.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerResultsCommand } from './commands/results.js';
+import { registerRunCommand } from './commands/run.js';
 
 export function buildProgram(): Command {
   const program = new Command('nightshift')
@@ -13,9 +15,11 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidateCommand(program);
+  registerQualityCommand(program);
   registerViewerCommand(program);
   registerPublishCommand(program);
   registerResultsCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

@@ -80,9 +80,9 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
   const wordCount = wordsForTokens(spec.promptTokens, run.calibration);
   const random = seededRandom(config.seed + spec.promptTokens * 7919 + spec.concurrency);
   const timeoutMs = config.request_timeout_s * 1000;
-  const request = (): ChatCompletionRequest => ({
+  const request = (messages = promptMessages(wordCount, random)): ChatCompletionRequest => ({
     model,
-    messages: promptMessages(wordCount, random),
+    messages,
     max_tokens: config.max_tokens,
     temperature: config.temperature,
     extra: { ...(config.ignore_eos ? { ignore_eos: true } : {}), ...config.extra_body },
@@ -104,6 +104,8 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
   throwIfAborted(signal);
   run.onPhase?.('measure');
   const count = spec.concurrency * config.repeats;
+  // Measured prompts are built before the clock starts, so building them never shows up as schedule lag.
+  const prompts = Array.from({ length: count }, () => promptMessages(wordCount, random));
   const d = {
     ttft: new Distribution(),
     e2e: new Distribution(),
@@ -131,9 +133,9 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
   const started = performance.now();
   await runSchedule(
     { count, concurrency: spec.concurrency, rate: config.request_rate, arrival: config.arrival, seed: config.seed, signal },
-    async (_index, intendedAt) => {
+    async (index, intendedAt) => {
       try {
-        const reply = await client.chatCompletion(request(), { signal, timeoutMs, intendedSendAt: intendedAt, onTokenGap: recordGap });
+        const reply = await client.chatCompletion(request(prompts[index]), { signal, timeoutMs, intendedSendAt: intendedAt, onTokenGap: recordGap });
         const rec = reply.record;
         fold(rec);
         succeeded++;

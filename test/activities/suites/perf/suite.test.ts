@@ -1,8 +1,6 @@
 // The perf suites end to end against a small real streaming server written here (the simulated endpoint
 // has its own integration test): results, progress, journal resume without re-measuring, failures
 // counted per class, unreachable endpoint, cancellation.
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,51 +10,7 @@ import { throughputSuite } from '../../../../activities/suites/perf/throughput.j
 import { ttftSuite } from '../../../../activities/suites/perf/ttft.js';
 import type { SuiteContext, SuiteProgress } from '../../../../activities/suites/types.js';
 import { EndpointError } from '../../../../activities/endpoint/errors.js';
-
-interface Fake {
-  url: string;
-  requests: Array<Record<string, unknown>>;
-  server: Server;
-}
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
-
-/** Streams max_tokens one-word tokens; prompt_tokens = words in the prompt + 7 (like the sim's rule). */
-async function fake(behaviour: (n: number, res: ServerResponse) => boolean = () => false): Promise<Fake> {
-  const requests: Array<Record<string, unknown>> = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { max_tokens: number; messages: Array<{ content: string }> };
-      requests.push(body);
-      if (behaviour(requests.length, res)) return;
-      const promptTokens = body.messages[0]!.content.split(/\s+/).length + 7;
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      let i = 0;
-      const tick = (): void => {
-        if (i < body.max_tokens) {
-          res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: ` w${i++}` }, finish_reason: null }] })}\n\n`);
-          setTimeout(tick, 1);
-          return;
-        }
-        res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] })}\n\n`);
-        res.write(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: body.max_tokens } })}\n\n`);
-        res.end('data: [DONE]\n\n');
-      };
-      setTimeout(tick, 2);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
+import { closeFakes, fake } from './fake-openai.js';
 
 function context(url: string, config: Record<string, unknown>, extra: Partial<SuiteContext> = {}): SuiteContext & { progress: SuiteProgress[] } {
   const progress: SuiteProgress[] = [];
@@ -72,6 +26,8 @@ function context(url: string, config: Record<string, unknown>, extra: Partial<Su
     ...extra,
   };
 }
+
+afterEach(closeFakes);
 
 const small = { prompt_tokens: [64, 200], concurrency: [1, 3], max_tokens: 5, repeats: 2, warmup_rounds: 1 };
 
@@ -160,8 +116,7 @@ describe('throughput suite', () => {
 
   it('fails fast with model_endpoint_unreachable when nothing listens', async () => {
     const f = await fake();
-    servers.pop();
-    await new Promise((r) => f.server.close(r));
+    await f.close();
     const error = await throughputSuite(context(f.url, small)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EndpointError);
     expect((error as EndpointError).errorClass).toBe('model_endpoint_unreachable');
