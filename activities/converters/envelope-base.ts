@@ -4,6 +4,7 @@
 // or the date.
 import { InputError } from '../errors.js';
 import type { Envelope, EnvelopeResult, GenKwargs } from '../envelope/types.js';
+import { withNonFiniteAsText } from './json-input.js';
 import type { RunContext } from './types.js';
 
 export interface FileFacts {
@@ -45,7 +46,7 @@ export function assembleEnvelope(
     suite: context.suite,
     model,
     system: context.system,
-    results: context.tags ? results.map((r) => ({ ...r, tags: { ...r.tags, ...context.tags } })) : results,
+    results: results.map((r) => withContextTags(r, context)),
     errors,
   };
   if (context.prNumber !== undefined) envelope.pr_number = context.prNumber;
@@ -61,4 +62,12 @@ export function assembleEnvelope(
 export function epochSecondsToIso(seconds: number): string | undefined {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** The context's tags over the converter's; raw output and tags with Python NaN/Infinity written as text. */
+function withContextTags(result: EnvelopeResult, context: RunContext): EnvelopeResult {
+  const out: EnvelopeResult = { ...result };
+  if (result.tags || context.tags) out.tags = withNonFiniteAsText({ ...result.tags, ...context.tags }) as Record<string, string>;
+  if (result.raw !== undefined) out.raw = withNonFiniteAsText(result.raw) as Record<string, unknown>;
+  return out;
 }

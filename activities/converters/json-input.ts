@@ -22,6 +22,18 @@ export function nonFiniteToken(value: unknown): NonFiniteToken | undefined {
   return value.slice(NON_FINITE_PREFIX.length) as NonFiniteToken;
 }
 
+/** `value` with every non-finite marker replaced by the token's text ("NaN"), for fields that keep the
+ * tool's output as it was (`raw`, tags): the marker is an internal device and must not leak. */
+export function withNonFiniteAsText(value: unknown): unknown {
+  const token = nonFiniteToken(value);
+  if (token) return token;
+  if (Array.isArray(value)) return value.map(withNonFiniteAsText);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNonFiniteAsText(v)]));
+  }
+  return value;
+}
+
 export interface ReadJsonOptions {
   /** Words for error messages, e.g. "lm-eval results file". */
   what: string;

@@ -127,6 +127,9 @@ describe("Python's NaN and Infinity (parsed; the metric is dropped with an error
     expect(validateEnvelope(e).issues).toEqual([]);
     expect(e.results.map((r) => [r.metric, r.value])).toEqual([['accuracy_normalized', 0.5]]);
     expect(e.results[0]?.tags?.stderr).toBeUndefined();
+    // raw keeps what the tool wrote, as text; the parser's internal marker never leaks
+    expect(e.results[0]?.raw).toEqual({ 'acc_norm,none': 0.5, 'acc_norm_stderr,none': 'Infinity' });
+    expect(JSON.stringify(e)).not.toContain('\\u0000');
     expect(e.errors).toEqual([
       expect.stringMatching(/results_nan\.json: \$\.results\["t"\]\["acc,none"\] is NaN; metric acc,none of t left out$/),
       expect.stringMatching(/results_nan\.json: \$\.results\["t"\]\["mcc,none"\] is -Infinity; metric mcc,none of t left out$/),
