@@ -1,5 +1,6 @@
 // Human-readable output of a quality run: the markdown table (Pack | Pass / Total | Score | p50 | p95
 // | Status, then TOTAL), the failure breakdown, and the one-line `Quality:` summary.
+import { TRANSPORT_FAILURES, type FailureMode } from './failure-modes.js';
 import type { PackRun, QualityResult } from './result-types.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -13,7 +14,10 @@ export function renderTable(result: QualityResult): string {
       (p) => `| ${p.pack_id} v${p.version} | ${p.passed} / ${p.total} | ${pct(p.score)}${passAtK(p)} | ${secs(p.latency.p50)} | ${secs(p.latency.p95)} | ${p.status} |`,
     ),
   ];
-  const all = result.packs.flatMap((p) => p.scenarios.map((s) => s.latency_seconds).filter((l) => l > 0)).sort((a, b) => a - b);
+  const all = result.packs
+    .flatMap((p) => p.scenarios.filter((s) => !TRANSPORT_FAILURES.has(s.failure_mode as FailureMode)).map((s) => s.latency_seconds))
+    .filter((l) => l > 0)
+    .sort((a, b) => a - b);
   const p50 = all.length ? (all.length % 2 ? all[(all.length - 1) / 2]! : (all[all.length / 2 - 1]! + all[all.length / 2]!) / 2) : null;
   const p95 = all.length ? all[Math.min(all.length - 1, Math.round(0.95 * (all.length - 1)))]! : null;
   const status = result.packs.every((p) => p.status === 'ok') ? 'ok' : 'see packs';
