@@ -1,0 +1,100 @@
+// lm-evaluation-harness as a suite: builds the command from the config, runs the real lm-eval against the
+// endpoint through the subprocess runner (heartbeat progress from its "Requesting API" bar, the whole
+// process group killed on cancel or timeout), then converts the results and samples lm-eval wrote.
+//
+// Resume: lm-eval runs with --use_cache on a sqlite file in the suite's work dir, which is the same for
+// every attempt of this (sweep, model, suite). lm-eval stores each answer there as it arrives, so after
+// a crash or a killed worker the next attempt answers finished samples from the cache and only sends the
+// rest to the model. (lm-eval does not cache requests that sample, i.e. do_sample = true: those re-run.)
+import { mkdir, stat } from 'node:fs/promises';
+import { arch, platform, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { getConverter } from '../../converters/registry.js';
+import type { RunContext } from '../../converters/types.js';
+import { NightshiftError } from '../../errors.js';
+import type { SuiteContext, SuiteOutcome, SuiteRunner } from '../types.js';
+import { cleanEnv } from './clean-env.js';
+import { findLmEval } from './find-tool.js';
+import { buildLmEvalArgs, lmEvalPaths } from './lm-eval-command.js';
+import type { LmEvalConfig } from './lm-eval-config.js';
+import { LmEvalProgress } from './lm-eval-progress.js';
+import { runTool } from './run-tool.js';
+import { locateResultsFile } from '../../converters/lm-eval-locate.js';
+
+export interface LmEvalSuiteOptions {
+  /** Pid-file registry for orphan reaping (default: $NIGHTSHIFT_STATE_DIR/pids or ~/.nightshift/pids). */
+  registryDir?: string;
+  /** Environment the tool's clean environment is drawn from (tests pass their own HF_HOME). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createLmEvalSuite(options: LmEvalSuiteOptions = {}): SuiteRunner<LmEvalConfig> {
+  return (context) => runLmEval(context, options);
+}
+
+/** The lm-eval suite with default options; register it for suites whose config is configs/lm-eval/*.toml. */
+export const lmEvalSuite: SuiteRunner<LmEvalConfig> = createLmEvalSuite();
+
+async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSuiteOptions): Promise<SuiteOutcome> {
+  const { config } = context;
+  const sourceEnv = options.env ?? process.env;
+  const tool = await findLmEval(sourceEnv);
+  if (!tool.found) return { results: [], errors: [], skipped: { reason: tool.reason } };
+
+  const paths = lmEvalPaths(context.workDir);
+  await mkdir(paths.outputDir, { recursive: true });
+  await mkdir(dirname(paths.cachePrefix), { recursive: true });
+  const args = buildLmEvalArgs(config, context.endpoint, context.model, paths);
+  const progress = new LmEvalProgress();
+  const started = Date.now();
+
+  await runTool({
+    tool: 'lm-eval',
+    command: tool.path,
+    args,
+    cwd: config.include_path ?? context.workDir,
+    env: cleanEnv({ allowHub: config.allow_hub_downloads, from: sourceEnv }),
+    logPath: join(context.workDir, 'lm-eval.log'),
+    signal: context.signal,
+    timeoutMs: config.timeout_minutes * 60_000,
+    ...(options.registryDir ? { registryDir: options.registryDir } : {}),
+    onLine: (line) => {
+      const p = progress.update(line);
+      if (p) context.onProgress(p);
+    },
+  });
+
+  const resultsFile = await locateResultsFile(paths.outputDir);
+  // An attempt that found an older run's file would publish stale numbers: the file must be this run's.
+  if ((await stat(resultsFile)).mtimeMs < started - 1_000) {
+    throw new NightshiftError(`lm-eval exited 0 but wrote no new results under ${paths.outputDir} (newest is ${resultsFile})`);
+  }
+  const envelope = await getConverter('lm-eval').convert(resultsFile, resultsOnlyContext(config, context.model, tool.version));
+  const errors = [...(envelope.errors ?? [])];
+  const cached = progress.cachedRequests();
+  if (cached > 0) errors.push(`lm-eval answered ${cached} request(s) from its cache of an earlier attempt (resumed run)`);
+  return {
+    results: envelope.results,
+    ...(envelope.gen_kwargs ? { genKwargs: envelope.gen_kwargs } : {}),
+    ...(envelope.seed !== undefined ? { seed: envelope.seed } : {}),
+    errors,
+  };
+}
+
+/** The converter produces a whole envelope; a suite hands back only its results, gen_kwargs, seed and
+ * errors, and the publish step writes the envelope's run-level facts (git sha, trigger, system). So the
+ * run-level fields here are only what this process knows, and none of them leaves this function. */
+function resultsOnlyContext(config: LmEvalConfig, model: string, version: string | undefined): RunContext {
+  return {
+    suite: config.suite,
+    gitSha: 'unknown',
+    trigger: 'local',
+    model,
+    system: {
+      os: platform(),
+      chip: arch(),
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      ...(version ? { lm_eval_version: version } : {}),
+    },
+  };
+}
