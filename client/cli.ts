@@ -4,7 +4,6 @@ import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../activities/errors.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerQualityCommand } from './commands/quality.js';
-import { registerQualityCommand } from './commands/quality.js';
 import { registerViewerCommand } from './commands/viewer.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerResultsCommand } from './commands/results.js';
@@ -16,7 +15,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidateCommand(program);
-  registerQualityCommand(program);
   registerQualityCommand(program);
   registerViewerCommand(program);
   registerPublishCommand(program);
