@@ -11,9 +11,16 @@ describe('viewer API over a published dataset', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ns-viewer-'));
   let viewer: RunningViewer;
   let store: ViewerStore;
+  // Loose view of API bodies: the assertions below check their shape.
+  type Body = Record<string, unknown> & Array<Record<string, unknown> & { points: Array<{ value: number }> }> & {
+    warnings: Array<{ kind: string; file: string }>;
+    envelope: unknown;
+    better: Record<string, string>;
+    models: string[];
+  };
   const get = async (path: string) => {
     const res = await fetch(`${viewer.url}${path}`);
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Body };
   };
 
   beforeAll(async () => {
@@ -27,7 +34,7 @@ describe('viewer API over a published dataset', () => {
     const { body } = await get('/api/status');
     expect(body.shards).toBe(26);
     expect(body.rows).toBe(4 * 3 * 3); // 4 nights × 3 models × (2 throughput rows + 1 reasoning row)
-    const kinds = body.warnings.map((w: any) => `${w.kind}:${w.file}`).sort();
+    const kinds = body.warnings.map((w) => `${w.kind}:${w.file}`).sort();
     expect(kinds).toEqual([
       'older-schema:run-20261001T000000Z-abcdef1-throughput-seed-11111111.parquet',
       'unreadable:run-20261101T000000Z-abcdef1-ttft-broken-00000000.parquet',
@@ -37,15 +44,15 @@ describe('viewer API over a published dataset', () => {
   it('leaderboard keeps only the latest result per model and measurement, with direction', async () => {
     const { body } = await get('/api/leaderboard?suite=throughput');
     expect(body).toHaveLength(SAMPLE_MODELS.length * 2);
-    const ttft = body.filter((r: any) => r.name === 'ttft_ms_p512_c1');
-    expect(ttft.every((r: any) => r.better === 'lower' && r.timestamp === '2026-11-04T23:00:00Z')).toBe(true);
-    const decode = body.find((r: any) => r.model === 'sim-qwen-9b-4bit' && r.name === 'decode_tok_per_sec_p512_c1');
+    const ttft = body.filter((r) => r.name === 'ttft_ms_p512_c1');
+    expect(ttft.every((r) => r.better === 'lower' && r.timestamp === '2026-11-04T23:00:00Z')).toBe(true);
+    const decode = body.find((r) => r.model === 'sim-qwen-9b-4bit' && r.name === 'decode_tok_per_sec_p512_c1');
     expect(decode).toMatchObject({ value: 73, better: 'higher', quantization: '4bit', chip: 'Apple M4 Max' });
   });
 
   it('filters by date range and rejects unknown parameters and bad dates', async () => {
     const early = await get('/api/leaderboard?suite=reasoning&until=2026-11-02T23:30:00Z');
-    expect(early.body.every((r: any) => r.timestamp === '2026-11-02T23:00:00Z')).toBe(true);
+    expect(early.body.every((r) => r.timestamp === '2026-11-02T23:00:00Z')).toBe(true);
     expect((await get('/api/leaderboard?sutie=x')).status).toBe(400);
     expect((await get('/api/leaderboard?since=yesterday-ish')).body.error).toMatch(/"since" must be a date/);
   });
@@ -60,13 +67,13 @@ describe('viewer API over a published dataset', () => {
     const models = SAMPLE_MODELS.slice(0, 2).join(',');
     const { body } = await get(`/api/trends?models=${models}&measure=${encodeURIComponent('throughput|decode_tok_per_sec_p512_c1|throughput')}`);
     expect(body).toHaveLength(2);
-    expect(body[0].points.map((p: any) => p.value)).toEqual([70, 71, 72, 73]);
+    expect(body[0]!.points.map((p) => p.value)).toEqual([70, 71, 72, 73]);
   });
 
   it('run detail returns the exact envelope, a Temporal link and directions', async () => {
     const runs = (await get('/api/runs?suite=throughput&model=sim-qwen-9b-4bit')).body;
     expect(runs).toHaveLength(4);
-    const detail = (await get(`/api/run/${runs[0].envelope_hash}`)).body;
+    const detail = (await get(`/api/run/${String(runs[0]!.envelope_hash)}`)).body;
     expect(detail.envelope).toEqual(sampleEnvelope('sim-qwen-9b-4bit', 3, 'throughput'));
     expect(detail.temporal).toBe('http://localhost:8233/namespaces/default/workflows/nightly-3/run-1/history');
     expect(detail.better['ttft_ms_p512_c1|latency']).toBe('lower');
