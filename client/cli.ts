@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../activities/errors.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerSimServerCommand } from './commands/sim-server.js';
 import { registerQualityCommand } from './commands/quality.js';
 import { registerViewerCommand } from './commands/viewer.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidateCommand(program);
+  registerSimServerCommand(program);
   registerQualityCommand(program);
   registerViewerCommand(program);
   registerPublishCommand(program);

@@ -1,0 +1,73 @@
+// llama-swap's own routes, so the llama-swap client and sweeps can be exercised without llama-swap:
+// GET /running, GET|* /upstream/<model>/health (loads the model first, as llama-swap does for any
+// /upstream call), POST /api/models/unload (all), POST /api/models/unload/<model>, GET /unload, and
+// llama-swap's GET /health ("OK"). Response shapes follow llama-swap's handlers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from './context.js';
+import { sendJson, sendSwapError, sendText } from './http.js';
+import { LoadError } from './model.js';
+
+export const ROUTE_RUNNING = '/running';
+export const ROUTE_UPSTREAM_HEALTH = '/upstream/{model}/health';
+export const ROUTE_UNLOAD_API = '/api/models/unload';
+export const ROUTE_UNLOAD_ONE_API = '/api/models/unload/{model}';
+export const ROUTE_UNLOAD = '/unload';
+
+export function running(ctx: SimContext, res: ServerResponse): void {
+  ctx.stats.request(ROUTE_RUNNING);
+  const list = ctx.pool.order
+    .filter((m) => m.state !== 'stopped')
+    .map((m) => ({
+      model: m.spec.id,
+      state: m.state,
+      cmd: `nightshift sim-server --plain --model ${m.spec.id} (simulated)`,
+      proxy: 'simulated',
+      ttl: 0,
+      name: m.spec.name,
+      description: m.spec.description,
+    }));
+  sendJson(res, 200, { running: list });
+}
+
+export async function upstream(ctx: SimContext, req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+  // llama-swap matches the longest model id prefix of the path; ids may contain "/".
+  const model = ctx.pool.order
+    .filter((m) => rest === m.spec.id || rest.startsWith(`${m.spec.id}/`))
+    .sort((a, b) => b.spec.id.length - a.spec.id.length)[0];
+  if (!model) {
+    ctx.stats.request('/upstream/{model}');
+    return sendSwapError(req, res, 400, 'model id required in path');
+  }
+  const tail = rest.slice(model.spec.id.length);
+  const route = tail === '/health' ? ROUTE_UPSTREAM_HEALTH : '/upstream/{model}' + tail;
+  ctx.stats.request(route, model.spec.id);
+  try {
+    await ctx.pool.ensureLoaded(model);
+  } catch (error) {
+    if (!(error instanceof LoadError)) throw error;
+    return sendSwapError(req, res, 502, `unable to start process: ${error.message}`);
+  }
+  // The upstream is a llama-server-like process: it has /health and nothing else worth emulating here.
+  if (tail === '/health') return sendJson(res, 200, { status: 'ok' });
+  sendText(res, 404, '404 page not found');
+}
+
+export function unloadAllApi(ctx: SimContext, res: ServerResponse): void {
+  ctx.stats.request(ROUTE_UNLOAD_API);
+  ctx.pool.unloadAll('POST /api/models/unload');
+  sendJson(res, 200, { msg: 'ok' });
+}
+
+export function unloadOneApi(ctx: SimContext, req: IncomingMessage, res: ServerResponse, id: string): void {
+  const model = ctx.pool.get(id);
+  ctx.stats.request(ROUTE_UNLOAD_ONE_API, model?.spec.id);
+  if (!model) return sendSwapError(req, res, 404, 'Model not found');
+  ctx.pool.unload(model, `POST /api/models/unload/${id}`);
+  sendText(res, 200, 'OK');
+}
+
+export function unloadAllLegacy(ctx: SimContext, res: ServerResponse): void {
+  ctx.stats.request(ROUTE_UNLOAD);
+  ctx.pool.unloadAll('GET /unload');
+  sendText(res, 200, 'OK');
+}

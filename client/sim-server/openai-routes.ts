@@ -1,0 +1,124 @@
+// OpenAI-compatible routes: POST /v1/chat/completions, POST /v1/completions, GET /v1/models.
+// An inference request goes: parse → pick the model → (crash fault) → wait for the model to be loaded
+// (llama-swap mode) or refuse while loading (plain mode, like llama-server) → context check → injected
+// 429/5xx → decode slot → plan the reply and its timeline → stream or answer whole.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from './context.js';
+import { decideFaults } from './faults.js';
+import { Generation } from './generation.js';
+import { HttpError, readJsonBody, sendError, sendJson, sendSwapError } from './http.js';
+import { LoadError, PURPOSE_JITTER, type SimModel } from './model.js';
+import { planReply, type ReplyPlan } from './reply.js';
+import { parseChatRequest, parseCompletionRequest, type SimRequest } from './request.js';
+import { hashString } from './rng.js';
+import { TimingPlan } from './timing.js';
+
+export const ROUTE_CHAT = '/v1/chat/completions';
+export const ROUTE_COMPLETIONS = '/v1/completions';
+export const ROUTE_MODELS = '/v1/models';
+
+export function listModels(ctx: SimContext, res: ServerResponse): void {
+  ctx.stats.request(ROUTE_MODELS);
+  const created = Math.floor(Date.now() / 1000);
+  const data = ctx.pool.order.map((m) => {
+    const entry: Record<string, unknown> = { id: m.spec.id, object: 'model', created, owned_by: 'nightshift-simulator' };
+    if (m.spec.name) entry.name = m.spec.name;
+    entry.description = m.spec.description ? `${m.spec.description} (simulated)` : 'simulated model (nightshift sim-server)';
+    return entry;
+  });
+  sendJson(res, 200, { object: 'list', data });
+}
+
+/** The model a request is for, or undefined after answering the error. */
+function resolveModel(ctx: SimContext, req: IncomingMessage, res: ServerResponse, name: string): SimModel | undefined {
+  // Plain mode behaves like llama-server: one model, whatever name the request uses.
+  if (ctx.plain) return ctx.pool.order[0];
+  const model = ctx.pool.get(name);
+  if (!model) {
+    sendSwapError(req, res, 400, `could not find suitable inference handler for ${name} (simulated models: ${ctx.pool.ids().join(', ')})`);
+  }
+  return model;
+}
+
+export async function handleInference(ctx: SimContext, req: IncomingMessage, res: ServerResponse, kind: 'chat' | 'completion'): Promise<void> {
+  const arrival = performance.now();
+  const route = kind === 'chat' ? ROUTE_CHAT : ROUTE_COMPLETIONS;
+  let body: Record<string, unknown> | undefined;
+  let request: SimRequest;
+  try {
+    body = await readJsonBody(req);
+    request = kind === 'chat' ? parseChatRequest(body) : parseCompletionRequest(body);
+  } catch (error) {
+    // Count the bad request against the model it named, when it named one we serve.
+    const named = typeof body?.model === 'string' ? body.model : undefined;
+    const id = ctx.plain ? ctx.pool.order[0]?.spec.id : named;
+    ctx.stats.request(route, id);
+    if (id !== undefined) ctx.stats.failed(id);
+    if (error instanceof HttpError) return sendError(res, error.status, error.message, error.type);
+    throw error;
+  }
+  const model = resolveModel(ctx, req, res, request.model);
+  ctx.stats.request(route, model?.spec.id);
+  if (!model) return;
+  const ordinal = ++model.requestCount;
+  const faults = decideFaults(model, ordinal);
+  const fail = (status: number, message: string, type?: string, headers?: Record<string, string>) => {
+    sendError(res, status, message, type, headers);
+    ctx.stats.failed(model.spec.id);
+    ctx.requestEnded(model);
+  };
+  if (faults.crashNow) return ctx.crash(`crash_on_request ${ordinal} of ${model.spec.id}`);
+
+  let waited = false;
+  if (model.state !== 'ready') {
+    if (ctx.plain) return fail(503, 'Loading model', 'unavailable_error');
+    try {
+      waited = true;
+      await ctx.pool.ensureLoaded(model);
+    } catch (error) {
+      if (!(error instanceof LoadError)) throw error;
+      sendSwapError(req, res, 502, `unable to start process: ${error.message}`);
+      ctx.stats.failed(model.spec.id);
+      ctx.requestEnded(model);
+      return;
+    }
+  } else {
+    ctx.pool.ensureLoaded(model).catch(() => undefined);
+  }
+  if (res.destroyed) {
+    ctx.stats.failed(model.spec.id, true);
+    ctx.requestEnded(model);
+    return;
+  }
+  if (request.promptTokens > model.spec.context_length) {
+    return fail(
+      400,
+      `the request exceeds the available context size (${request.promptTokens} prompt tokens > ${model.spec.context_length}), try increasing it`,
+      'exceed_context_size_error',
+    );
+  }
+  if (faults.status === 429) return fail(429, `simulated rate limit on ${model.spec.id}`, 'rate_limit_error', { 'retry-after': '1' });
+  if (faults.status) return fail(faults.status, `simulated server error on ${model.spec.id}`, 'server_error');
+  if (!model.canAdmit()) {
+    return fail(429, `Too many requests: ${model.spec.id} is decoding its ${model.spec.batching.slots} concurrent requests (simulated)`, 'rate_limit_error');
+  }
+  const slotWait = model.acquireSlot();
+  if (slotWait) {
+    waited = true;
+    await slotWait;
+    if (res.destroyed) {
+      model.releaseSlot();
+      ctx.stats.failed(model.spec.id, true);
+      ctx.requestEnded(model);
+      return;
+    }
+  }
+  const start = waited ? performance.now() : arrival;
+  const planFor = (r: SimRequest): ReplyPlan => planReply({ seed: ctx.seed, model: model.spec, request: r, neverEnding: faults.neverEnding, toolDraw: faults.toolDraw });
+  const plans =
+    request.kind === 'completion' && request.prompts.length > 1
+      ? request.prompts.map((p) => planFor({ ...request, promptHash: hashString(p.text), lastUser: p.text, promptTokens: p.tokens }))
+      : [planFor(request)];
+  const timing = new TimingPlan(start, model.prefillMs(request.promptTokens), model.itlMs(), model.spec.jitter, model.rngFor(PURPOSE_JITTER, ordinal).next() * 2 ** 32);
+  new Generation(ctx, res, model, request, plans, timing, faults, true).start();
+}
