@@ -13,7 +13,7 @@ import { memoryJournal, openJournal } from '../../../activities/journal/journal.
 import { loadPackFile } from '../../../activities/suites/quality/pack-loader.js';
 import type { QualityResult } from '../../../activities/suites/quality/result-types.js';
 import { runQuality } from '../../../activities/suites/quality/runner.js';
-import { runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
+import { type QualitySuiteConfig, runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
 import type { SuiteProgress } from '../../../activities/suites/types.js';
 import { ASSERT_CASES, type ScriptedReply } from './fixtures/assert-cases.js';
 
@@ -237,6 +237,6 @@ describe('quality runs against the simulated endpoint', () => {
     expect(outcome.results.find((r) => r.metric === 'pass_rate')).toMatchObject({ name: 'sim-cases', unit: 'ratio' });
     expect(outcome.results.filter((r) => r.metric === 'pass')).toHaveLength(4);
     expect(outcome.genKwargs).toEqual({ temperature: 0, max_gen_toks: 256 });
-    await expect(runQualitySuite({ endpoint: sim.url, model: MODEL, config: { mode: 'nope' }, signal: new AbortController().signal, onProgress: () => {}, journal: memoryJournal(), workDir: dir })).rejects.toThrow(/mode: expected quick \| medium \| full/);
+    await expect(runQualitySuite({ endpoint: sim.url, model: MODEL, config: { mode: 'nope' } as unknown as QualitySuiteConfig, signal: new AbortController().signal, onProgress: () => {}, journal: memoryJournal(), workDir: dir })).rejects.toThrow(/mode: expected quick \| medium \| full/);
   });
 });
