@@ -74,18 +74,24 @@ export async function countSampleTokens(file: string): Promise<SampleTokens> {
 }
 
 /** Every string argument of every request; a string holding a JSON chat message list yields each
- * message's text instead. Non-string arguments (generation settings) are not prompt text. */
+ * message's text instead. lm-eval 0.4.13 wraps a chat prompt in a one-item list
+ * (`"arg_0": ["[{\"role\": ...}]"]`), so lists are walked; records (generation settings) are not prompt
+ * text. */
 export function promptTexts(args: unknown): string[] {
   const requests: unknown[] = Array.isArray(args) ? args : isRecord(args) ? Object.values(args) : [];
   const out: string[] = [];
+  const walk = (node: unknown, depth: number) => {
+    if (typeof node === 'string') {
+      const messages = chatMessages(node);
+      if (messages) out.push(...messages);
+      else out.push(node);
+    } else if (Array.isArray(node) && depth < 3) {
+      for (const child of node) walk(child, depth + 1);
+    }
+  };
   for (const request of requests) {
     const values: unknown[] = Array.isArray(request) ? request : isRecord(request) ? Object.values(request) : [request];
-    for (const value of values) {
-      if (typeof value !== 'string') continue;
-      const messages = chatMessages(value);
-      if (messages) out.push(...messages);
-      else out.push(value);
-    }
+    for (const value of values) walk(value, 0);
   }
   return out;
 }

@@ -60,6 +60,8 @@ describe('samples text extraction', () => {
     const messages = [{ role: 'system', content: 'S' }, { role: 'user', content: [{ type: 'text', text: 'U1' }] }, { role: 'assistant', content: 'A1' }, { role: 'user', content: 'U2' }];
     expect(promptTexts({ gen_args_0: { arg_0: JSON.stringify(messages), arg_1: { max_gen_toks: 5 } } })).toEqual(['S', 'U1', 'A1', 'U2']);
     expect(promptTexts([['plain prompt', { until: ['\n'] }]])).toEqual(['plain prompt']);
+    // lm-eval 0.4.13 wraps the chat prompt in a one-item list
+    expect(promptTexts({ gen_args_0: { arg_0: [JSON.stringify(messages)], arg_1: {} } })).toEqual(['S', 'U1', 'A1', 'U2']);
     expect(promptTexts({ gen_args_0: { arg_0: '[{"not": "chat"}]' } })).toEqual(['[{"not": "chat"}]']);
   });
 

@@ -14,6 +14,7 @@ const RUN_0811 = join(PMEMOLI, 'gsm8k-phi-3-mini_2025-08-11T20-51-25.059120.json
 const ETHEREUM = fixture('lm-eval', 'Ethereum-dAI-local-llm-evals', 'base_gsm8k5_2026-08-07T10-43-37.848875.json');
 const SEED_RESULTS = fixture('mlx-benchmarks', 'lm_eval_results_sample.json');
 const SEED_WITH_SAMPLES = fixture('mlx-benchmarks', 'lm_eval_with_samples');
+const LM_EVAL_0413 = fixture('lm-eval', 'nightshift-lm-eval-0.4.13-chat');
 
 const convert = (path: string, overrides = {}) => lmEvalConverter.convert(path, context(overrides));
 const byMetric = (e: Envelope, metric: string) => e.results.find((r) => r.metric === metric) as EnvelopeResult;
@@ -110,6 +111,43 @@ describe('lm-eval converter on real lm-eval output', () => {
     expect(strict.tags?.token_count_method).toBeUndefined();
     // sample_len / name / alias are metadata, not metrics
     expect(e.results).toHaveLength(2);
+  });
+
+  it('0.4.13 chat run (output dir): each arg_0 is a list holding the message-list JSON; every message counts', async () => {
+    const e = await convert(LM_EVAL_0413);
+    expect(validateEnvelope(e).issues).toEqual([]);
+    expect(e.model).toBe('sim-qwen');
+    expect(e.model_revision).toBeUndefined();
+    expect(e.seed).toBe(1234);
+    expect(e.results.map((r) => [r.name, r.metric, r.tags?.num_fewshot])).toEqual([
+      ['arith_fewshot', 'exact_match_last-number', '2'],
+      ['nightshift_arith', 'exact_match_last-number', '0'],
+    ]);
+    // Independent count: parse each arg_0[0] message list, one count per message content.
+    let prompt = 0;
+    let response = 0;
+    let messages = 0;
+    for (const task of ['arith_fewshot', 'nightshift_arith']) {
+      const file = join(LM_EVAL_0413, 'sim-qwen', `samples_${task}_2026-11-23T03-17-33.254314.jsonl`);
+      for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+        const s = JSON.parse(line) as { arguments: { gen_args_0: { arg_0: string[] } }; resps: string[][] };
+        for (const m of JSON.parse(s.arguments.gen_args_0.arg_0[0] as string) as Array<{ content: string }>) {
+          prompt += countTokens(m.content, special);
+          messages++;
+        }
+        response += countTokens(s.resps[0]?.[0] ?? '', special);
+      }
+    }
+    expect(messages).toBe(3 * 6 + 3 * 2); // few-shot: system + 2 × (user, assistant) + question; zero-shot: system + question
+    const fewshot = e.results[0] as EnvelopeResult;
+    const zeroshot = e.results[1] as EnvelopeResult;
+    expect(Number(fewshot.tags?.prompt_tokens) + Number(zeroshot.tags?.prompt_tokens)).toBe(prompt);
+    expect(Number(fewshot.tags?.response_tokens) + Number(zeroshot.tags?.response_tokens)).toBe(response);
+    const seconds = 21.25988243000006;
+    expect(fewshot.duration_seconds).toBeCloseTo(seconds, 10);
+    expect(fewshot.prompt_tokens_per_second).toBeCloseTo(prompt / seconds, 9);
+    expect(zeroshot.total_tokens_per_second).toBeCloseTo((prompt + response) / seconds, 9);
+    expect(fewshot.tags?.duration_covers).toMatch(/\(2 tasks\)/);
   });
 
   it("the seed project's sample: API model_args.model, config.seed list, CLI gen_kwargs", async () => {
