@@ -1,5 +1,6 @@
 // Prompts of a requested length in the server's own tokens, salted so no prefix cache can help.
-// Length: the text is made of common English words; two probe requests (max_tokens 1) measure how many
+// Length: the text is made of short common English words (one token each in the usual tokenizers, so
+// prompt lengths vary little from request to request); two probe requests (max_tokens 1) measure how many
 // prompt tokens the server counts for two word counts, and a straight line through them (chat template
 // overhead + tokens per word) gives the word count for any target. Salt: every prompt starts with a
 // random nonce, so two requests never share a prefix beyond the chat template — not across repeats,
@@ -9,12 +10,12 @@ import type { ChatMessage, OpenAIClient } from '../../endpoint/openai-client.js'
 
 const WORDS = (
   'time year people way day man thing woman life child world school state family student group country ' +
-  'problem hand part place case week company system program question work government number night point ' +
-  'home water room mother area money story fact month lot right study book eye job word business issue ' +
-  'side kind head house service friend father power hour game line end member law car city community name ' +
-  'president team minute idea kid body information back parent face others level office door health person ' +
-  'art war history party result change morning reason research girl guy moment air teacher force education ' +
-  'river garden window market music table paper letter winter summer forest island bridge train village'
+  'problem hand part place case week company system program work number night point home water room ' +
+  'mother area money story fact month lot right study book eye job word issue side kind head house ' +
+  'service friend father power hour game line end member law car city name team minute idea kid body ' +
+  'back parent face others level office door health person art war history party result change morning ' +
+  'reason girl guy moment air teacher force river garden window market music table paper letter winter ' +
+  'summer forest island bridge train village'
 ).split(' ');
 
 /** Small, fast, seeded PRNG (mulberry32): the word sequence is reproducible from the config's seed. */
