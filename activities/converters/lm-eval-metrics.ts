@@ -63,6 +63,11 @@ export function taskMetrics(entry: unknown, file: string, section: string, task:
     const [metric = key, ...filterParts] = key.split(',');
     if (metric.endsWith('_stderr')) continue; // read with its metric below
     const path = `${section}[${JSON.stringify(task)}][${JSON.stringify(key)}]`;
+    if (value === null || value === 'N/A') {
+      // lm-eval's way of saying "not computed" (seen on stderr; tolerated on a value too)
+      out.dropped.push(`${file}: $.${path} is ${value === null ? 'null' : '"N/A"'}; metric ${key} of ${task} left out`);
+      continue;
+    }
     const read = readNumber(value, file, `$.${path}`);
     if (!read.ok) {
       out.dropped.push(`${file}: $.${path} is ${read.nonFinite}; metric ${key} of ${task} left out`);

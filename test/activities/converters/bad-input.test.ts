@@ -162,6 +162,16 @@ describe('strings (and other types) where numbers belong are refused, naming the
     await expectInputError(convertText('lm-eval', 'results_s.json', text), /results_s\.json: \$\.results\["t"\]\["acc,none"\] must be a number, got string "0\.5"/);
   });
 
+  it('lm-eval metric null or "N/A" (not computed) is left out with an error line, not a crash', async () => {
+    const text = JSON.stringify({ results: { t: { 'acc,none': null, 'f1,none': 'N/A', 'acc_norm,none': 0.5 } }, configs: {}, config: {}, model_name: 'm', date: 1 });
+    const e = await convertText('lm-eval', 'results_null.json', text);
+    expect(e.results.map((r) => r.metric)).toEqual(['accuracy_normalized']);
+    expect(e.errors).toEqual([
+      expect.stringMatching(/results_null\.json: \$\.results\["t"\]\["acc,none"\] is null; metric acc,none of t left out/),
+      expect.stringMatching(/\["f1,none"\] is "N\/A"; metric f1,none of t left out/),
+    ]);
+  });
+
   it('lm-eval stderr as a word other than "N/A"', async () => {
     const text = JSON.stringify({ results: { t: { 'acc,none': 0.5, 'acc_stderr,none': 'unknown' } }, configs: {}, config: {}, model_name: 'm', date: 1 });
     await expectInputError(convertText('lm-eval', 'results_se.json', text), /\$\.results\["t"\]\["acc_stderr,none"\] must be a number, got string "unknown"/);
