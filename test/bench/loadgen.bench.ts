@@ -1,0 +1,160 @@
+// npm run bench:loadgen — how well the load generator measures, against the simulated endpoint running
+// in its own process (so client and server do not share an event loop):
+//  (a) timing accuracy: the sim is set to TTFT 50 ms and ITL 10 ms with no jitter; the throughput suite
+//      measures p50 TTFT and ITL at concurrency 1 and 64 (goal: within ±1 ms and ±0.5 ms);
+//  (b) client ceiling: zero server delay, 64-token streamed replies, concurrency 64: completed requests/s
+//      and the CPU both processes used (the client's share from process.cpuUsage, the server's from
+//      /proc on Linux).
+// Prints a markdown section; `--write` puts it into docs/performance.md (replacing an earlier loadgen
+// section, keeping everyone else's).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, tmpdir, release, platform } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { memoryJournal } from '../../activities/journal/journal.js';
+import type { CellSummary } from '../../activities/suites/perf/cell.js';
+import { throughputSuite } from '../../activities/suites/perf/throughput.js';
+import type { SuiteOutcome } from '../../activities/suites/types.js';
+
+const TTFT_MS = 50;
+const ITL_MS = 10;
+const REPLY_TOKENS = 64;
+
+const simConfig = `# loadgen bench: one exactly-timed model and one with no delay at all
+seed = 1
+[[models]]
+id = "sim-timing"
+preload = true
+load_ms = 0
+ttft_ms = ${TTFT_MS}
+prefill_tokens_per_second = 0
+decode_tokens_per_second = ${1000 / ITL_MS}
+jitter = 0
+reply_tokens = ${REPLY_TOKENS}
+batching = { slots = 256, slowdown = 0, queue = "wait" }
+
+[[models]]
+id = "sim-instant"
+preload = true
+load_ms = 0
+ttft_ms = 0
+prefill_tokens_per_second = 0
+decode_tokens_per_second = 0
+jitter = 0
+reply_tokens = ${REPLY_TOKENS}
+batching = { slots = 256, slowdown = 0, queue = "wait" }
+`;
+
+interface Sim {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startSim(configPath: string): Promise<Sim> {
+  const child = spawn(process.execPath, ['client/bin/nightshift.mjs', 'sim-server', '--port', '0', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sim-server exited with ${code} before listening`)));
+    lines.once('line', (line) => {
+      const event = JSON.parse(line) as { event?: string; url?: string };
+      if (event.event === 'listening' && event.url) resolve(event.url);
+      else reject(new Error(`unexpected first line from sim-server: ${line}`));
+    });
+  });
+  return { url, child };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux only). */
+function procCpuSeconds(pid: number): number | undefined {
+  if (platform() !== 'linux') return undefined;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they sit at 11 and 12. Ticks: 100/s.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function suite(url: string, model: string, config: Record<string, unknown>): Promise<SuiteOutcome> {
+  return throughputSuite({
+    endpoint: url,
+    model,
+    config: { calibrate_prompts: false, ignore_eos: true, max_tokens: REPLY_TOKENS, prompt_tokens: [128], ...config },
+    signal: new AbortController().signal,
+    onProgress: () => undefined,
+    journal: memoryJournal(),
+    workDir: tmpdir(),
+  });
+}
+
+function cells(outcome: SuiteOutcome): CellSummary[] {
+  return outcome.results.map((r) => (r.raw as { cell?: CellSummary } | undefined)?.cell).filter((c): c is CellSummary => !!c);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'ns-loadgen-'));
+const configPath = join(dir, 'sim.toml');
+await writeFile(configPath, simConfig);
+const sim = await startSim(configPath);
+
+try {
+  // (a) timing accuracy
+  const timing = cells(await suite(sim.url, 'sim-timing', { concurrency: [1, 64], repeats: Number(process.env.TIMING_REPEATS ?? 3), warmup_rounds: 1 }));
+  // c1 gets more samples: repeats is per slot.
+  const c1 = cells(await suite(sim.url, 'sim-timing', { concurrency: [1], repeats: Number(process.env.C1_REPEATS ?? 30), warmup_rounds: 2 }))[0]!;
+  const c64 = timing.find((c) => c.concurrency === 64)!;
+
+  // (b) client ceiling
+  const repeats = Number(process.env.CEILING_REPEATS ?? 150);
+  const cpuBefore = process.cpuUsage();
+  const simCpuBefore = procCpuSeconds(sim.child.pid!);
+  const wallStart = performance.now();
+  const ceiling = cells(await suite(sim.url, 'sim-instant', { concurrency: [64], repeats, warmup_rounds: 2 }))[0]!;
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const simCpuAfter = procCpuSeconds(sim.child.pid!);
+  const clientCpuShare = (cpu.user + cpu.system) / 1e6 / wallSeconds;
+  const serverCpuShare = simCpuBefore !== undefined && simCpuAfter !== undefined ? (simCpuAfter - simCpuBefore) / wallSeconds : undefined;
+  const rps = ceiling.succeeded / ceiling.wall_seconds;
+
+  const fmt = (x: number | undefined, d = 2): string => (x === undefined ? '—' : x.toFixed(d));
+  const within = (measured: number | undefined, target: number, tol: number): string =>
+    measured !== undefined && Math.abs(measured - target) <= tol ? 'yes' : 'NO';
+  const row = (c: CellSummary): string =>
+    `| ${c.concurrency} | ${c.succeeded}/${c.requests} | ${fmt(c.ttft_ms?.p50)} | ${fmt(c.ttft_ms?.p99)} | ${within(c.ttft_ms?.p50, TTFT_MS, 1)} | ${fmt(c.itl_ms?.p50, 3)} | ${fmt(c.itl_ms?.p99)} | ${within(c.itl_ms?.p50, ITL_MS, 0.5)} | ${fmt(c.schedule_lag_ms?.p50, 3)} / ${fmt(c.schedule_lag_ms?.p99, 3)} |`;
+
+  const cpu0 = cpus()[0]?.model ?? 'unknown CPU';
+  const section = `<!-- loadgen:start -->
+## Load generator (\`npm run bench:loadgen\`)
+
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu0}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB,
+${platform()} ${release()}, Node ${process.version}. The simulated endpoint runs in its own process
+(\`nightshift sim-server\`); the client is the throughput suite itself (\`activities/suites/perf\`), so the
+figures include everything a real run does (prompt building, histograms, journal-free progress).
+
+**(a) Timing accuracy** — sim set to TTFT ${TTFT_MS} ms, ITL ${ITL_MS} ms, no jitter, ${REPLY_TOKENS}-token replies, 128-token
+prompts. Goal: p50 TTFT within ±1 ms, p50 ITL within ±0.5 ms.
+
+| concurrency | ok/sent | TTFT p50 ms | TTFT p99 ms | TTFT ok | ITL p50 ms | ITL p99 ms | ITL ok | schedule lag p50 / p99 ms |
+|---|---|---|---|---|---|---|---|---|
+${row(c1)}
+${row(c64)}
+
+**(b) Client ceiling** — sim with zero delay, ${REPLY_TOKENS}-token streamed replies, concurrency 64, ${ceiling.requests} measured requests.
+Goal: ≥ 2,000 completed requests/s.
+
+| completed requests/s | output tok/s | client CPU (share of one core) | sim-server CPU | wall s |
+|---|---|---|---|---|
+| ${rps.toFixed(0)} | ${fmt(ceiling.output_tok_per_sec, 0)} | ${(clientCpuShare * 100).toFixed(0)} % | ${serverCpuShare === undefined ? '—' : `${(serverCpuShare * 100).toFixed(0)} %`} | ${ceiling.wall_seconds.toFixed(2)} |
+<!-- loadgen:end -->
+`;
+  process.stdout.write(section);
+  if (process.argv.includes('--write')) {
+    const path = join(process.cwd(), 'docs', 'performance.md');
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
+    const marked = /<!-- loadgen:start -->[\s\S]*?<!-- loadgen:end -->\n?/;
+    writeFileSync(path, marked.test(current) ? current.replace(marked, section) : `${current.trimEnd()}\n\n${section}`);
+  }
+} finally {
+  sim.child.kill('SIGTERM');
+}
