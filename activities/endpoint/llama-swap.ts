@@ -210,20 +210,34 @@ export async function unloadModel(
 
 async function plainReady(root: string, model: string, options: ModelServerOptions): Promise<ModelReady> {
   const res = await call(`${root}/v1/models`, 'GET', options);
-  const warnings: string[] = [];
-  let served: string[] = [];
-  if (res.status === 200) {
-    served = parseModelList(res.body);
-  } else {
-    warnings.push(`${root}/v1/models answered ${res.status}; cannot check that "${model}" is the model being served`);
+  const served = res.status === 200 ? parseModelList(res.body) : undefined;
+  return { mode: 'plain', loadMs: 0, alreadyLoaded: true, ...judgePlainModel(root, model, served, res.status) };
+}
+
+/**
+ * The plain-server rule (see ensureModelReady): `served` is undefined when /v1/models did not answer 200.
+ * Returns the served list and the warnings, or throws UnknownModelError.
+ */
+export function judgePlainModel(
+  root: string,
+  model: string,
+  served: string[] | undefined,
+  status: number,
+): { served: string[]; warnings: string[] } {
+  if (served === undefined) {
+    return {
+      served: [],
+      warnings: [`${root}/v1/models answered ${status}; cannot check that "${model}" is the model being served`],
+    };
   }
-  if (served.length > 0 && !served.includes(model)) {
-    if (served.length > 1) throw new UnknownModelError(model, served, root);
-    warnings.push(
+  if (served.length === 0 || served.includes(model)) return { served, warnings: [] };
+  if (served.length > 1) throw new UnknownModelError(model, served, root);
+  return {
+    served,
+    warnings: [
       `plain server at ${root} serves "${served[0]}", not "${model}"; a plain server serves whatever it has loaded, so the run measures "${served[0]}"`,
-    );
-  }
-  return { mode: 'plain', loadMs: 0, alreadyLoaded: true, served, warnings };
+    ],
+  };
 }
 
 interface ProbeResult {
@@ -259,7 +273,7 @@ function probeMs(options: ModelServerOptions): number {
 }
 
 async function call(url: string, method: 'GET' | 'POST', options: CallOptions): Promise<{ status: number; body: string }> {
-  const limitMs = probeMs(options);
+  const limitMs = Math.max(1, Math.ceil(probeMs(options))); // AbortSignal.timeout takes whole ms only
   const timer = AbortSignal.timeout(limitMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
   const headers: Record<string, string> = { accept: 'application/json' };

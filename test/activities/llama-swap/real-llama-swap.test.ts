@@ -33,7 +33,7 @@ try {
 }
 
 const A = 'sim-qwen-9b-4bit';
-const B = 'sim-gemma-4b-4bit';
+const B = 'sim-qwen-32b-4bit';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -110,7 +110,7 @@ describe.skipIf(!binary)('real llama-swap with simulated upstreams', () => {
 
   it('is detected as llama-swap and lists the configured models', async () => {
     expect(await detectEndpointMode(endpoint)).toBe('llama-swap');
-    expect(await listModels(`${endpoint}/v1`)).toEqual([B, A].sort());
+    expect(await listModels(`${endpoint}/v1`)).toEqual([A, B].sort());
     expect(await runningModels(endpoint)).toEqual([]);
   });
 
