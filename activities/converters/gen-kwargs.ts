@@ -75,8 +75,9 @@ export function commonGenKwargs(items: readonly GenKwargs[]): GenKwargs {
 }
 
 function numberSetting(value: unknown, file: string, path: string): number {
-  const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n === 'number' && Number.isFinite(n) && !(typeof value === 'string' && value.trim() === '')) return n;
+  // "0.7" arrives as text when the settings came from a "k=v" string lm-eval did not convert
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n === 'number' && Number.isFinite(n)) return n;
   throw new InputError(`${file}: ${path} must be a number, got ${describe(value)}`);
 }
 

@@ -1,10 +1,10 @@
 // Run-level facts from an lm-eval results file: model identity, generation settings, seed, duration and
 // date — each from the fields lm-eval really writes (see docs/converters.md for the field list).
 import type { GenKwargs } from '../envelope/types.js';
+import { InputError } from '../errors.js';
 import { epochSecondsToIso } from './envelope-base.js';
 import { commonGenKwargs, parseArgString, settingsRecord, toGenKwargs } from './gen-kwargs.js';
 import { describe, isRecord, readNumeric, type JsonRecord } from './values.js';
-import { InputError } from '../errors.js';
 
 export interface ModelIdentity {
   model?: string;
