@@ -56,7 +56,7 @@ describe('loadLmEvalConfig', () => {
 
   it('reports an unknown key and a wrong type with file, line and key', async () => {
     const path = await configFile('suite = "reasoning"\ntasks = ["x"]\n\n[gen_kwargs]\nmax_gen_toks = "lots"\nmax_tokens = 5\n');
-    const error = await loadLmEvalConfig(path).catch((e: unknown) => e as Error);
+    const error = (await loadLmEvalConfig(path).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain(`${path}:5: gen_kwargs.max_gen_toks: must be integer`);
     expect(error.message).toContain(`${path}:6: gen_kwargs.max_tokens: unknown key "max_tokens"`);
   });
