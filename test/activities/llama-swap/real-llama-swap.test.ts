@@ -7,12 +7,11 @@
 // module proxy refuses github.com/mostlygeek/llama-swap in some sandboxes; set LLAMA_SWAP_BIN to run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import {
   detectEndpointMode,
   ensureModelReady,
@@ -24,6 +23,7 @@ import {
 import { memorySnapshot, PeakRssSampler } from '../../../activities/memory/index.js';
 import { MemoryTargetNotFoundError } from '../../../activities/memory/target.js';
 import { ensureTool, projectRoot } from '../../support/tools.js';
+import { freePort, renderSimUpstreamConfig } from './render-config.js';
 
 let binary: string | undefined;
 try {
@@ -35,38 +35,6 @@ try {
 const A = 'sim-qwen-9b-4bit';
 const B = 'sim-qwen-32b-4bit';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/**
- * Renders the committed template for this run: its ${sim} macro expanded, `node` replaced by this
- * node binary, and ${PORT} replaced by a free port per model with an explicit proxy (no startPort
- * range that could collide with other tests running at the same time).
- */
-async function renderConfig(): Promise<string> {
-  const template = parse(await readFile(join(projectRoot, 'configs/llama-swap/sim-upstream.yaml'), 'utf8')) as {
-    macros: Record<string, string>;
-    models: Record<string, { cmd: string; proxy?: string }>;
-    startPort?: number;
-  };
-  const sim = template.macros.sim!.replace(/^node /, `"${process.execPath}" `);
-  for (const model of Object.values(template.models)) {
-    const port = await freePort();
-    model.cmd = model.cmd.replace('${sim}', sim).replace('${PORT}', String(port));
-    model.proxy = `http://127.0.0.1:${port}`;
-  }
-  delete (template as { macros?: unknown }).macros;
-  delete template.startPort;
-  return stringify(template);
-}
-
 describe.skipIf(!binary)('real llama-swap with simulated upstreams', () => {
   let dir: string;
   let proxy: ChildProcess;
@@ -77,7 +45,7 @@ describe.skipIf(!binary)('real llama-swap with simulated upstreams', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ns-llama-swap-'));
     const config = join(dir, 'config.yaml');
-    await writeFile(config, await renderConfig());
+    await writeFile(config, stringify(await renderSimUpstreamConfig()));
     const port = await freePort();
     endpoint = `http://127.0.0.1:${port}`;
     // Its own process group, so the upstreams it started go down with it at the end.
