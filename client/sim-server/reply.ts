@@ -66,7 +66,7 @@ export class ReplyCursor {
       this.inSection = 0;
       const prevKind = s.kind;
       s = this.plan.sections[this.section];
-      this.atKindStart = !s || s.kind !== prevKind;
+      this.atKindStart = this.atKindStart || !s || s.kind !== prevKind;
     }
     if (!s) return false;
     this.kind = s.kind;
@@ -74,7 +74,8 @@ export class ReplyCursor {
     if (s.pieces) {
       this.raw = s.pieces[this.inSection] as string;
       this.json = JSON.stringify(this.raw);
-      this.atKindStart = false;
+      // Generated words right after a tag or a line break start bare ("<think>Word", not "<think> word").
+      this.atKindStart = /[\s>]$/.test(this.raw);
     } else {
       const w = this.rng.int(VOCABULARY.length);
       if (this.atKindStart) {
@@ -141,10 +142,11 @@ export function planReply({ seed, model, request, neverEnding, toolDraw }: PlanI
 
   const pushReasoning = (section: Section | undefined) => {
     if (!section) return;
-    if (tags) sections.push(fixed(KIND_CONTENT, '<think>') as Section);
+    // The tags are one special token each, as in the chat templates of thinking models.
+    if (tags) sections.push({ kind: KIND_CONTENT, pieces: ['<think>'], length: 1, toolIndex: 0 });
     section.kind = reasoningKind;
     sections.push(section);
-    if (tags) sections.push(fixed(KIND_CONTENT, '</think>\n\n') as Section);
+    if (tags) sections.push({ kind: KIND_CONTENT, pieces: ['</think>\n\n'], length: 1, toolIndex: 0 });
   };
 
   let finishReason: FinishReason = 'stop';
