@@ -3,7 +3,8 @@
 // only column names chosen here appear in SQL text.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBPreparedStatement } from '@duckdb/node-api';
+import { localShardRelation } from './index-file.js';
 import type { Envelope } from '../envelope/types.js';
 import { InputError } from '../errors.js';
 import { withConnection } from './duckdb.js';
@@ -73,31 +74,37 @@ export async function readEnvelopes(shardFile: string): Promise<Envelope[]> {
 }
 
 async function selectRows(source: DatasetSource, filter: ResultFilter, tail: string): Promise<ResultRow[]> {
+  if (source.datasetDir && source.repoId) throw new InputError('give either --dataset-dir or --repo-id, not both');
   // Checked before looking for shards, so a bad --since fails the same way on an empty dataset.
   const since = filter.since === undefined ? undefined : sinceInstant(filter.since);
-  const files = await shardGlob(source);
-  if (!files) return [];
-  const conditions = ['result_index IS NOT NULL'];
-  const params: string[] = [files];
+  const filters: Array<[string, string]> = [];
   for (const key of ['suite', 'model', 'metric'] as const) {
     const value = filter[key];
-    if (value !== undefined) {
-      params.push(value);
-      conditions.push(`${key} = $${params.length}`);
+    if (value !== undefined) filters.push([`${key} = ?`, value]);
+  }
+  if (since !== undefined) filters.push(['timestamp >= CAST(? AS TIMESTAMPTZ)', since]);
+  return withConnection(async (connection) => {
+    let from: string;
+    let bindSource: (statement: DuckDBPreparedStatement) => void;
+    let next: number;
+    if (source.repoId) {
+      from = 'read_parquet($1)';
+      const glob = `hf://datasets/${datasetRepoName(source.repoId)}/${SHARD_DIR}/*.parquet`;
+      bindSource = (statement) => statement.bindVarchar(1, glob);
+      next = 2;
+    } else {
+      const relation = await localShardRelation(connection, await readableDir(source.datasetDir ?? '.'), 1);
+      if (!relation) return [];
+      from = relation.sql;
+      bindSource = relation.bind;
+      next = 1 + relation.parameters;
     }
-  }
-  if (since !== undefined) {
-    params.push(since);
-    conditions.push(`timestamp >= CAST($${params.length} AS TIMESTAMPTZ)`);
-  }
-  const sql = `SELECT ${SELECT_COLUMNS} FROM read_parquet($1) WHERE ${conditions.join(' AND ')} ${tail}`;
-  return withConnection(async (connection) => toResultRows(await run(connection, sql, params)));
-}
-
-async function run(connection: DuckDBConnection, sql: string, params: string[]): Promise<Record<string, unknown>[]> {
-  const statement = await connection.prepare(sql);
-  params.forEach((value, index) => statement.bindVarchar(index + 1, value));
-  return (await statement.runAndReadAll()).getRowObjectsJson() as Record<string, unknown>[];
+    const conditions = ['result_index IS NOT NULL', ...filters.map(([condition], i) => condition.replace('?', `$${next + i}`))];
+    const statement = await connection.prepare(`SELECT ${SELECT_COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ${tail}`);
+    bindSource(statement);
+    filters.forEach(([, value], i) => statement.bindVarchar(next + i, value));
+    return toResultRows((await statement.runAndReadAll()).getRowObjectsJson() as Record<string, unknown>[]);
+  });
 }
 
 function toResultRows(rows: Record<string, unknown>[]): ResultRow[] {
@@ -118,19 +125,15 @@ function toResultRows(rows: Record<string, unknown>[]): ResultRow[] {
   }));
 }
 
-/** The read_parquet glob for a source, or undefined when a local dataset has no shards yet. */
-async function shardGlob(source: DatasetSource): Promise<string | undefined> {
-  if (source.datasetDir && source.repoId) throw new InputError('give either --dataset-dir or --repo-id, not both');
-  if (source.repoId) return `hf://datasets/${datasetRepoName(source.repoId)}/${SHARD_DIR}/*.parquet`;
-  const dir = join(source.datasetDir ?? '.', SHARD_DIR);
-  let names: string[];
+/** The dataset directory, or an InputError when it exists but cannot be read (a missing one is empty). */
+async function readableDir(dir: string): Promise<string> {
   try {
-    names = await readdir(dir);
+    await readdir(join(dir, SHARD_DIR));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new InputError(`cannot read dataset directory ${dir}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new InputError(`cannot read dataset directory ${join(dir, SHARD_DIR)}: ${(error as Error).message}`);
   }
-  return names.some((n) => n.endsWith('.parquet')) ? join(dir, '*.parquet') : undefined;
+  return dir;
 }
 
 function sinceInstant(since: string): string {

@@ -5,7 +5,6 @@
 // itself is visible in the dataset.
 import type { Envelope, EnvelopeResult } from '../envelope/types.js';
 
-/** Column name → DuckDB type, in file order. json_transform reads this same description. */
 export const SYSTEM_FIELDS = [
   'os',
   'chip',
@@ -28,11 +27,24 @@ export const RESULT_NUMBER_FIELDS = [
   'peak_rss_mb',
 ] as const;
 
-const MEMORY_SNAPSHOT = { phase: 'VARCHAR', rss_gb: 'DOUBLE', free_gb: 'DOUBLE', wired_gb: 'DOUBLE', swap_mb: 'DOUBLE' };
+/** How each column is typed and bound. The composite kinds have fixed DuckDB types (SQL_TYPES). */
+export type ColumnKind = 'VARCHAR' | 'TIMESTAMPTZ' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TAGS' | 'MEMORY' | 'ERRORS';
 
-export type ColumnType = string | Record<string, string> | [Record<string, string>] | [string];
+export const MEMORY_SNAPSHOT_FIELDS = ['phase', 'rss_gb', 'free_gb', 'wired_gb', 'swap_mb'] as const;
 
-export const SHARD_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
+export const SQL_TYPES: Record<ColumnKind, string> = {
+  VARCHAR: 'VARCHAR',
+  TIMESTAMPTZ: 'TIMESTAMPTZ',
+  BIGINT: 'BIGINT',
+  INTEGER: 'INTEGER',
+  DOUBLE: 'DOUBLE',
+  BOOLEAN: 'BOOLEAN',
+  TAGS: 'MAP(VARCHAR, VARCHAR)',
+  MEMORY: 'STRUCT(phase VARCHAR, rss_gb DOUBLE, free_gb DOUBLE, wired_gb DOUBLE, swap_mb DOUBLE)[]',
+  ERRORS: 'VARCHAR[]',
+};
+
+export const SHARD_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
   ['schema_version', 'VARCHAR'],
   ['timestamp', 'TIMESTAMPTZ'],
   ['git_sha', 'VARCHAR'],
@@ -55,20 +67,15 @@ export const SHARD_COLUMNS: ReadonlyArray<readonly [string, ColumnType]> = [
   ['value', 'DOUBLE'],
   ['unit', 'VARCHAR'],
   ...RESULT_NUMBER_FIELDS.map((f) => [f, 'DOUBLE'] as const),
-  ['tags', 'MAP(VARCHAR,VARCHAR)'],
+  ['tags', 'TAGS'],
   ['raw_json', 'VARCHAR'],
-  ['memory_snapshots', [MEMORY_SNAPSHOT]],
-  ['errors', ['VARCHAR']],
+  ['memory_snapshots', 'MEMORY'],
+  ['errors', 'ERRORS'],
   ['envelope_hash', 'VARCHAR'],
   ['envelope_json', 'VARCHAR'],
 ];
 
 export const SHARD_COLUMN_NAMES = SHARD_COLUMNS.map(([name]) => name);
-
-/** The json_transform structure for an array of rows: `[{"col": "TYPE", ...}]`. */
-export function rowsJsonStructure(): string {
-  return JSON.stringify([Object.fromEntries(SHARD_COLUMNS)]);
-}
 
 export type ShardRow = Record<string, unknown>;
 

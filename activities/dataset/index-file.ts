@@ -1,0 +1,117 @@
+// A derived index beside the immutable shards: <dataset>/index/results.parquet holds the columns queries
+// need (no envelope_json) for many shards at once, plus each row's shard file name. Opening 10,000 small
+// parquet files costs DuckDB seconds; one index file costs milliseconds (docs/performance.md). The
+// shards stay the source of truth: the index only ever covers shards that exist, shards it does not
+// cover yet are read directly, and deleting index/ loses nothing. It is rebuilt (temp file + rename)
+// when a query finds at least REINDEX_AFTER shards it does not cover and the directory is writable.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { SHARD_DIR } from '../publish/shard-name.js';
+import { sqlString } from './duckdb.js';
+
+export const INDEX_DIR = 'index';
+export const INDEX_FILE = 'results.parquet';
+/** Uncovered shards read directly below this count; at or above it a query refreshes the index first. */
+export const REINDEX_AFTER = 64;
+
+/** Columns kept in the index: everything the result queries filter, sort or return. */
+export const INDEX_COLUMNS = [
+  'timestamp', 'suite', 'model', 'name', 'metric', 'value', 'unit', 'git_sha', 'trigger',
+  'model_revision', 'quantization', 'tags', 'envelope_hash', 'result_index',
+] as const;
+
+export interface ShardRelation {
+  /** A parenthesised subquery with INDEX_COLUMNS and `shard`, to use as `FROM <sql>`. */
+  sql: string;
+  /** Binds the relation's list parameters (numbered from the `first` it was built with). */
+  bind: (statement: DuckDBPreparedStatement) => void;
+  /** Number of parameters the relation uses. */
+  parameters: number;
+  shards: number;
+  indexed: number;
+}
+
+const COLS = INDEX_COLUMNS.join(', ');
+const LIST_OF_VARCHAR = LIST(VARCHAR);
+
+/**
+ * The rows of every shard in a local dataset, from the index where it covers them and from the shard
+ * files where not, refreshing the index first when too many are uncovered. Undefined when there are no
+ * shards. Parameters are numbered from `first`.
+ */
+export async function localShardRelation(connection: DuckDBConnection, datasetDir: string, first: number): Promise<ShardRelation | undefined> {
+  const dataDir = join(datasetDir, SHARD_DIR);
+  const names = (await readdir(dataDir).catch(() => [] as string[])).filter((n) => n.endsWith('.parquet')).sort();
+  if (names.length === 0) return undefined;
+  const indexPath = join(datasetDir, INDEX_DIR, INDEX_FILE);
+  let covered = await coveredShards(connection, indexPath);
+  let uncovered = names.filter((n) => !covered.has(n));
+  if (uncovered.length >= REINDEX_AFTER && (await rebuildIndex(connection, datasetDir, names, covered.size > 0))) {
+    covered = new Set(names);
+    uncovered = [];
+  }
+  const present = names.filter((n) => covered.has(n));
+  const parts: string[] = [];
+  const lists: string[][] = [];
+  if (present.length > 0) {
+    lists.push(present);
+    parts.push(`SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)}) WHERE shard IN (SELECT unnest($${first + lists.length - 1}))`);
+  }
+  if (uncovered.length > 0) {
+    lists.push(uncovered.map((n) => join(dataDir, n)));
+    parts.push(`SELECT ${COLS}, parse_filename(filename) AS shard FROM read_parquet($${first + lists.length - 1}, filename = true)`);
+  }
+  return {
+    sql: `(${parts.join(' UNION ALL ')})`,
+    bind: (statement) => lists.forEach((list, i) => statement.bindList(first + i, listValue(list), LIST_OF_VARCHAR)),
+    parameters: lists.length,
+    shards: names.length,
+    indexed: present.length,
+  };
+}
+
+async function coveredShards(connection: DuckDBConnection, indexPath: string): Promise<Set<string>> {
+  try {
+    const reader = await connection.runAndReadAll(`SELECT DISTINCT shard FROM read_parquet(${sqlString(indexPath)})`);
+    return new Set(reader.getRowObjectsJson().map((r) => String(r.shard)));
+  } catch {
+    // No index yet, or one this version cannot read: the shards themselves are always enough.
+    return new Set();
+  }
+}
+
+/** Writes a fresh index covering `names`; false when the dataset is read-only (queries still work). */
+async function rebuildIndex(connection: DuckDBConnection, datasetDir: string, names: string[], hadIndex: boolean): Promise<boolean> {
+  const dir = join(datasetDir, INDEX_DIR);
+  const indexPath = join(dir, INDEX_FILE);
+  const temp = join(dir, `.${INDEX_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const files = names.map((n) => join(datasetDir, SHARD_DIR, n));
+    // Rows already indexed are copied from the old index; only new shards are opened.
+    const old = hadIndex ? await coveredShards(connection, indexPath) : new Set<string>();
+    const fresh = files.filter((_, i) => !old.has(names[i]!));
+    const sources: string[] = [];
+    const lists: string[][] = [];
+    if (old.size > 0) {
+      lists.push(names);
+      sources.push(`SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)}) WHERE shard IN (SELECT unnest($${lists.length}))`);
+    }
+    if (fresh.length > 0) {
+      lists.push(fresh);
+      sources.push(`SELECT ${COLS}, parse_filename(filename) AS shard FROM read_parquet($${lists.length}, filename = true)`);
+    }
+    const statement = await connection.prepare(
+      `COPY (SELECT * FROM (${sources.join(' UNION ALL ')}) ORDER BY shard, result_index) TO ${sqlString(temp)} (FORMAT parquet)`,
+    );
+    lists.forEach((list, i) => statement.bindList(i + 1, listValue(list), LIST_OF_VARCHAR));
+    await statement.run();
+    await rename(temp, indexPath);
+    return true;
+  } catch {
+    await unlink(temp).catch(() => undefined);
+    return false;
+  }
+}
