@@ -3,3 +3,4 @@ export { memorySnapshot, measureTargetRss } from './snapshot.js';
 export { PeakRssSampler, type PeakRssReport, type PeakRssSamplerOptions } from './sampler.js';
 export { resolveTarget, MemoryTargetNotFoundError, type MemoryTarget, type ResolvedTarget } from './target.js';
 export { readSystemMemory, type SystemMemory } from './system-memory.js';
+export { createMemoryProbe, autoMemoryTarget, type MemoryProbeOptions, type ModelEndpointRef } from './probe.js';
