@@ -1,7 +1,8 @@
 // Where each pack's results go in the envelope schema's suite enum, and which packs a mode runs.
-// Tool calling has its own suite; reasoning/maths goes to `reasoning`; instruction following,
-// structured output and extraction compare general capabilities, so `capability-comparison`.
-// A pack's meta may name its suite explicitly with `"suite": "<enum value>"`.
+// Tool calling has its own suite; instruction following, structured output, extraction and the short
+// reasoning problems compare general capabilities, so `capability-comparison`. (`reasoning` and
+// `math-hard` are lm-eval's suites in a sweep; a sweep suite name maps to one runner, so quality packs
+// stay out of them.) A pack's meta may name its suite explicitly with `"suite": "<enum value>"`.
 import { SUITES, type Suite } from '../../envelope/types.js';
 import type { PackMeta } from './pack-types.js';
 
@@ -16,7 +17,7 @@ export type QualityMode = keyof typeof MODES;
 
 const BY_VERIFIER: Record<string, Suite> = {
   tool_call: 'tool-calling',
-  reason_math: 'reasoning',
+  reason_math: 'capability-comparison',
   instruct_follow: 'capability-comparison',
   struct_output: 'capability-comparison',
   data_extract: 'capability-comparison',
@@ -28,6 +29,5 @@ export function suiteForPack(meta: PackMeta): Suite {
   if (byModule) return byModule;
   const id = meta.pack_id.toLowerCase();
   if (id.includes('toolcall')) return 'tool-calling';
-  if (id.includes('reason') || id.includes('math')) return 'reasoning';
   return 'capability-comparison';
 }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { getConverter } from '../../../activities/converters/registry.js';
 import type { RunContext } from '../../../activities/converters/types.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
+import { qualitySuiteEntries } from '../../../activities/suites/quality/registry-entries.js';
+import { runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
 
 const sample = fileURLToPath(new URL('../../../../shared/fixtures/benchlocal/result-sample-mock-responses.json', import.meta.url));
 const context = (suite: RunContext['suite']): RunContext => ({
@@ -28,12 +30,18 @@ describe('nightshift-quality converter', () => {
     expect(tc02.tags?.failure_mode).toBe('verifier_fail');
   });
 
-  it('puts the other packs under capability-comparison and reasoning', async () => {
+  it('puts the other packs under capability-comparison', async () => {
     const cc = await getConverter('nightshift-quality').convert(sample, context('capability-comparison'));
-    expect(new Set(cc.results.map((r) => r.tags?.pack_id))).toEqual(new Set(['dataextract-15', 'instructfollow-15', 'structoutput-15']));
-    const rm = await getConverter('nightshift-quality').convert(sample, context('reasoning'));
-    expect(validateEnvelope(rm).valid).toBe(true);
-    expect(rm.results.find((r) => r.metric === 'pass_rate')?.value).toBe(0.5);
+    expect(validateEnvelope(cc).valid).toBe(true);
+    expect(new Set(cc.results.map((r) => r.tags?.pack_id))).toEqual(new Set(['dataextract-15', 'instructfollow-15', 'reasonmath-15', 'structoutput-15']));
+    expect(cc.results.find((r) => r.name === 'reasonmath-15' && r.metric === 'pass_rate')?.value).toBe(0.5);
+  });
+
+  it('registers tool-calling and capability-comparison for sweeps, pinning the suite', async () => {
+    const entries = new Map(qualitySuiteEntries());
+    expect([...entries.keys()]).toEqual(['tool-calling', 'capability-comparison']);
+    expect(await entries.get('tool-calling')!.loadConfig({ mode: 'quick', suite: 'reasoning' })).toEqual({ mode: 'quick', suite: 'tool-calling' });
+    expect(await entries.get('capability-comparison')!.runner()).toBe(runQualitySuite);
   });
 
   it('refuses a suite none of the packs publish under', async () => {
