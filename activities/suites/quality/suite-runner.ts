@@ -3,7 +3,7 @@
 // scenario, resumes from the journal, and returns envelope results. One envelope holds the packs of
 // one schema suite, so a sweep that runs all five packs lists three suite entries with the same
 // config and `suite` set to tool-calling, capability-comparison and reasoning (see pack-suites.ts).
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SUITES, type GenKwargs, type Suite } from '../../envelope/types.js';
 import { ConfigError } from '../../errors.js';
@@ -119,6 +119,7 @@ export const runQualitySuite: SuiteRunner<QualitySuiteConfig> = async (context):
     { journal: context.journal, signal: context.signal, onProgress: context.onProgress },
   );
   // The full result (requests, responses, verdicts) stays beside the run for inspection and rescoring.
+  await mkdir(context.workDir, { recursive: true });
   await writeFile(join(context.workDir, 'quality-result.json'), `${JSON.stringify(result, null, 2)}\n`);
   const results = result.packs.flatMap((p) => packResults(p, result));
   return { results, ...genKwargsOf(packs.map((p) => p.meta.sampling_defaults ?? {}), result.canonical ?? false), errors: result.warnings };

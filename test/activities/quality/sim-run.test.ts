@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../client/cli.js';
 import { startSimServer, type SimServer } from '../../../client/sim-server/server.js';
 import { memoryJournal, openJournal } from '../../../activities/journal/journal.js';
+import { validateEnvelope } from '../../../activities/envelope/validate.js';
 import { loadPackFile } from '../../../activities/suites/quality/pack-loader.js';
 import type { QualityResult } from '../../../activities/suites/quality/result-types.js';
 import { runQuality } from '../../../activities/suites/quality/runner.js';
@@ -224,6 +225,7 @@ describe('quality runs against the simulated endpoint', () => {
 
   it('SuiteRunner: heartbeats per scenario and returns envelope results', async () => {
     const progress: SuiteProgress[] = [];
+    const workDir = join(dir, 'work', 'activity-1');
     const outcome = await runQualitySuite({
       endpoint: sim.url,
       model: MODEL,
@@ -231,8 +233,23 @@ describe('quality runs against the simulated endpoint', () => {
       signal: new AbortController().signal,
       onProgress: (p) => progress.push(p),
       journal: memoryJournal(),
-      workDir: dir,
+      workDir,
     });
+    const saved = JSON.parse(await readFile(join(workDir, 'quality-result.json'), 'utf8')) as QualityResult;
+    expect(saved.packs[0]!.total).toBe(4);
+    const envelope = {
+      schema_version: '1',
+      timestamp: saved.started_at,
+      git_sha: 'abcdef1',
+      trigger: 'local',
+      suite: 'capability-comparison',
+      model: MODEL,
+      system: { os: 'Linux', chip: 'test', memory_gb: 24 },
+      results: outcome.results,
+      gen_kwargs: outcome.genKwargs,
+      errors: outcome.errors,
+    };
+    expect(validateEnvelope(envelope).issues).toEqual([]);
     expect(progress.filter((p) => p.checkpoint).length).toBe(4);
     expect(outcome.results.find((r) => r.metric === 'pass_rate')).toMatchObject({ name: 'sim-cases', unit: 'ratio' });
     expect(outcome.results.filter((r) => r.metric === 'pass')).toHaveLength(4);
