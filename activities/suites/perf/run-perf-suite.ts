@@ -2,6 +2,7 @@
 // (prompt length × concurrency) in order, journaling each finished cell so a retried activity skips it
 // and rebuilds its results from the journal. Progress counts measured requests; the checkpoint names
 // the last finished cell. Cancellation aborts every in-flight request at once.
+import { setMaxListeners } from 'node:events';
 import { createOpenAIClient } from '../../endpoint/openai-client.js';
 import { EndpointError } from '../../endpoint/errors.js';
 import type { EnvelopeResult } from '../../envelope/types.js';
@@ -32,6 +33,14 @@ export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<u
 
   const errors: string[] = [];
   const pending = cells.filter((c) => !summaries.has(cellKey(c)));
+  // Every in-flight request listens for cancellation; one internal signal (no listener limit) follows
+  // the caller's, so 64 concurrent requests do not trip Node's leak warning on the caller's signal.
+  const cancel = new AbortController();
+  setMaxListeners(0, cancel.signal);
+  const follow = (): void => cancel.abort(context.signal.reason);
+  if (context.signal.aborted) follow();
+  else context.signal.addEventListener('abort', follow, { once: true });
+  const signal = cancel.signal;
   if (pending.length > 0) {
     const client = createOpenAIClient({
       baseUrl: context.endpoint,
@@ -41,7 +50,7 @@ export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<u
       requestTimeoutMs: config.request_timeout_s * 1000,
     });
     try {
-      const calibration = await calibrate(client, context, config, errors);
+      const calibration = await calibrate(client, context.model, signal, config, errors);
       for (const spec of pending) {
         const key = cellKey(spec);
         const before = completed;
@@ -52,7 +61,7 @@ export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<u
           config,
           calibration,
           spec,
-          signal: context.signal,
+          signal,
           onPhase: (phase) => context.onProgress({ completed, total, ...(checkpoint ? { checkpoint } : {}), detail: `${label} ${phase}` }),
           onRequestDone: (done) => {
             completed = before + done;
@@ -65,9 +74,10 @@ export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<u
         context.onProgress({ completed, total, checkpoint, detail: `${label} done` });
       }
     } catch (error) {
-      if (context.signal.aborted) throw new EndpointError('aborted', `${suite} suite cancelled after ${completed} of ${total} requests`, { cause: error });
+      if (signal.aborted) throw new EndpointError('aborted', `${suite} suite cancelled after ${completed} of ${total} requests`, { cause: error });
       throw error;
     } finally {
+      context.signal.removeEventListener('abort', follow);
       await client.close();
     }
   }
@@ -87,13 +97,14 @@ export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<u
 
 async function calibrate(
   client: ReturnType<typeof createOpenAIClient>,
-  context: SuiteContext<unknown>,
+  model: string,
+  signal: AbortSignal,
   config: PerfConfig,
   errors: string[],
 ): Promise<PromptCalibration> {
   if (!config.calibrate_prompts) return GUESSED_CALIBRATION;
-  const calibration = await calibratePrompts(client, context.model, {
-    signal: context.signal,
+  const calibration = await calibratePrompts(client, model, {
+    signal,
     timeoutMs: config.request_timeout_s * 1000,
     extra: config.extra_body,
   });
