@@ -1,0 +1,31 @@
+// Shared setup for workflow tests: a real Temporal dev server (the Temporal CLI, installed by
+// deploy/setup/install-temporal.sh) and a client. Each test file gets its own server on free ports.
+import { Client, Connection } from '@temporalio/client';
+import { ensureTool } from '../support/tools.js';
+import { startDevServer, type DevServer } from '../../client/temporal/dev-server.js';
+import type { TemporalTarget } from '../../workers/connection.js';
+
+export interface Harness {
+  server: DevServer;
+  client: Client;
+  connection: Connection;
+  target: TemporalTarget;
+  close(): Promise<void>;
+}
+
+export async function startHarness(dbFile?: string): Promise<Harness> {
+  const server = await startDevServer({ temporalPath: ensureTool('temporal'), uiPort: false, ...(dbFile ? { dbFile } : {}) });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const target: TemporalTarget = { address: server.address, namespace: 'default', connectionOptions: { address: server.address } };
+  return {
+    server,
+    client,
+    connection,
+    target,
+    async close() {
+      await connection.close();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,199 @@
+// benchmarkSweep / modelBenchmark orchestration against a real Temporal dev server. The activities are
+// test doubles here because these tests are about the workflows (order, failure isolation, retry
+// update, skip, cancel, validation); real suites against the simulated endpoint are in test/e2e/.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SweepActivities } from '../../activities/sweep/activities.js';
+import type { RunSuiteInput, RunSuiteResult } from '../../activities/sweep/types.js';
+import { startWorkers, type RunningWorkers } from '../../workers/run.js';
+import { retryFailedSuitesUpdate, skipModelSignal, sweepProgressQuery, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
+import type { SweepResult } from '../../workflows/progress.js';
+import { startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+let workers: RunningWorkers;
+const hostQueue = `test-host-${process.pid}`;
+
+/** Per-test behaviour of the suite double, keyed "model|suite". */
+const behaviour = new Map<string, (input: RunSuiteInput) => Promise<void>>();
+const calls: string[] = [];
+const aborted: string[] = [];
+
+function runResult(input: RunSuiteInput): RunSuiteResult {
+  const info = Context.current().info;
+  return {
+    suite: input.suite,
+    model: input.model,
+    results: [{ name: 'x', metric: 'score', value: 1, unit: 'ratio' }],
+    errors: [],
+    startedAt: new Date(info.scheduledTimestampMs).toISOString(),
+    completed: 4,
+    total: 4,
+    attempt: info.attempt,
+    resumedFrom: 0,
+    journalPath: '',
+  };
+}
+
+const doubles: Partial<SweepActivities> = {
+  loadModel: async ({ model }) => {
+    calls.push(`load ${model}`);
+    if (model.includes('missing')) throw ApplicationFailure.nonRetryable(`model ${model} is not served`, 'ConfigError');
+    return { loadSeconds: 0 };
+  },
+  warmUp: async () => ({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
+  runSuite: async (input) => {
+    calls.push(`suite ${input.model} ${input.suite}`);
+    await behaviour.get(`${input.model}|${input.suite}`)?.(input);
+    return runResult(input);
+  },
+  releaseModel: async ({ model }) => {
+    calls.push(`release ${model}`);
+    return { unloaded: true };
+  },
+  publishSuite: async ({ run }) => ({ shard: `/dataset/data/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
+};
+
+/** Blocks until cancelled (heartbeating so the cancellation is delivered), then records it. */
+function blockUntilCancelled(key: string) {
+  return async () => {
+    const ctx = Context.current();
+    const timer = setInterval(() => ctx.heartbeat(), 200);
+    try {
+      await new Promise<void>((_, reject) => ctx.cancellationSignal.addEventListener('abort', () => reject(ctx.cancellationSignal.reason)));
+    } finally {
+      clearInterval(timer);
+      aborted.push(key);
+    }
+  };
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  workers = await startWorkers({ target: h.target, hostQueue, activities: doubles });
+});
+
+afterAll(async () => {
+  await workers?.shutdown();
+  await h?.close();
+});
+
+async function waitFor(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not reached');
+}
+
+let n = 0;
+const start = (input: unknown) => h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: `sweep-${process.pid}-${++n}`, args: [input] });
+
+describe('benchmarkSweep', () => {
+  it('runs one child per model in order, every suite, and reports each pair', async () => {
+    calls.length = 0;
+    const handle = await start({ models: ['m-a', 'org/m-b'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
+    const result = (await handle.result()) as SweepResult;
+    expect(calls).toEqual([
+      'load m-a', 'suite m-a throughput', 'suite m-a ttft', 'release m-a',
+      'load org/m-b', 'suite org/m-b throughput', 'suite org/m-b ttft', 'release org/m-b',
+    ]);
+    expect(result.counts).toEqual({ passed: 4, failed: 0, skipped: 0 });
+    expect(result.models.map((m) => m.workflowId)).toEqual([`${handle.workflowId}/m-a`, `${handle.workflowId}/org--m-b`]);
+    expect(result.models[1]?.suites[1]).toMatchObject({ suite: 'ttft', state: 'passed', attempt: 1, shard: '/dataset/data/org/m-b-ttft.parquet' });
+    const child = await h.client.workflow.getHandle(`${handle.workflowId}/m-a`).describe();
+    expect(child.type).toBe('modelBenchmark');
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('passed');
+    expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.models)).toEqual(['m-a', 'org/m-b']);
+    expect((await handle.query(sweepProgressQuery)).state).toBe('completed');
+  });
+
+  it('records a failed suite and a model that would not load, and goes on with the rest', async () => {
+    behaviour.set('m-c|throughput', async () => {
+      throw ApplicationFailure.nonRetryable('endpoint returned garbage', 'InputError');
+    });
+    const handle = await start({ models: ['m-c', 'missing-model', 'm-d'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
+    const result = (await handle.result()) as SweepResult;
+    const [c, missing, d] = result.models;
+    expect(c?.suites.map((s) => s.state)).toEqual(['failed', 'passed']);
+    expect(c?.suites[0]?.error).toContain('endpoint returned garbage');
+    expect(missing?.state).toBe('failed');
+    expect(missing?.suites.every((s) => s.state === 'failed' && s.error?.includes('did not load'))).toBe(true);
+    expect(d?.state).toBe('passed');
+    expect(result.counts).toEqual({ passed: 3, failed: 3, skipped: 0 });
+    expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('failed');
+    behaviour.clear();
+  });
+
+  it('retryFailedSuites re-runs only the failed pairs of a running sweep', async () => {
+    let failOnce = true;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    behaviour.set('r-a|ttft', async () => {
+      if (failOnce) {
+        failOnce = false;
+        throw ApplicationFailure.nonRetryable('flaky', 'InputError');
+      }
+    });
+    behaviour.set('r-b|throughput', () => gate);
+    calls.length = 0;
+    const handle = await start({ models: ['r-a', 'r-b'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
+    await waitFor(() => calls.includes('suite r-b throughput'));
+    const queued = await handle.executeUpdate(retryFailedSuitesUpdate, { args: [{}] });
+    expect(queued.queued).toEqual([{ model: 'r-a', suite: 'ttft' }]);
+    const rejected = await handle.executeUpdate(retryFailedSuitesUpdate, { args: [{ model: 'nope' }] }).then(() => undefined, (e: unknown) => e as Error);
+    release();
+    expect(rejected?.cause?.message).toMatch(/model "nope" is not in this sweep/);
+    const result = (await handle.result()) as SweepResult;
+    expect(result.counts).toEqual({ passed: 4, failed: 0, skipped: 0 });
+    expect(calls.filter((c) => c.startsWith('suite r-a'))).toEqual(['suite r-a throughput', 'suite r-a ttft', 'suite r-a ttft']);
+    expect(result.models[0]?.suites[1]?.workflowId).toBe(`${handle.workflowId}/r-a/retry-1`);
+    behaviour.clear();
+  });
+
+  it('skipModel skips a pending model and stops the running one at its current suite', async () => {
+    behaviour.set('s-a|throughput', blockUntilCancelled('s-a|throughput'));
+    calls.length = 0;
+    const handle = await start({ models: ['s-a', 's-b', 's-c'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
+    await waitFor(() => calls.includes('suite s-a throughput'));
+    await handle.signal(skipModelSignal, { model: 's-b', reason: 'not tonight' });
+    await handle.signal(skipModelSignal, { model: 's-a' });
+    const result = (await handle.result()) as SweepResult;
+    expect(aborted).toContain('s-a|throughput');
+    expect(result.models.map((m) => m.state)).toEqual(['skipped', 'skipped', 'passed']);
+    expect(result.models[1]?.suites[0]?.error).toBe('not tonight');
+    expect(calls).not.toContain('load s-b');
+    expect(calls).toContain('release s-a');
+    behaviour.clear();
+  });
+
+  it('Temporal cancel reaches the running suite and ends the sweep cancelled', async () => {
+    behaviour.set('x-a|ttft', blockUntilCancelled('x-a|ttft'));
+    calls.length = 0;
+    const handle = await start({ models: ['x-a', 'x-b'], suites: ['ttft'], endpoint: 'http://127.0.0.1:9' });
+    await waitFor(() => calls.includes('suite x-a ttft'));
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    await waitFor(() => aborted.includes('x-a|ttft'));
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(calls).toContain('release x-a');
+    expect(calls).not.toContain('load x-b');
+    behaviour.clear();
+  });
+
+  it('fails at once, non-retryably, listing every problem of a bad input', async () => {
+    const handle = await start({ models: [], suites: ['throughput', 'nope'], endpoint: 'ftp://x', colour: 'red', warmUp: 'yes' });
+    const error = await handle.result().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('InvalidSweepInput');
+    expect(cause.nonRetryable).toBe(true);
+    for (const text of ['models: must not be empty', 'suites[1]: unknown suite "nope"', 'endpoint: expected an http:// or https:// URL', 'colour: unknown key', 'warmUp: expected true or false']) {
+      expect(cause.message).toContain(text);
+    }
+    const history = await handle.fetchHistory();
+    expect(history.events?.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+  });
+});
