@@ -114,7 +114,12 @@ export class Generation implements TimelineEvent {
     const head = chunkHead(chat ? `chatcmpl-sim-${id}` : `cmpl-sim-${id}`, chat ? 'chat.completion.chunk' : 'text_completion', created, this.model.spec.id);
     this.writer = new ChunkWriter(head, chat, this.model.spec.reasoning.field, this.plan.toolCalls);
     this.res.writeHead(200, SSE_HEADERS);
-    if (this.faults.disconnectAfter === 0) return this.cut();
+    if (this.faults.disconnectAfter === 0) {
+      // Headers, then nothing: the connection drops before the first token.
+      this.res.flushHeaders();
+      setImmediate(() => this.cut());
+      return;
+    }
     if (this.timing.zeroDelay && !this.faults.neverEnding) {
       // Zero simulated delay: the whole stream in one write (the throughput-calibration case).
       this.emitDue(Infinity);
@@ -145,12 +150,13 @@ export class Generation implements TimelineEvent {
       out += writer.token(cursor);
       const sent = cursor.emitted;
       if (sent === this.faults.disconnectAfter) {
-        this.res.write(out);
-        return this.cut();
+        // Cut only once the tokens before the cut have really left, so the client sees exactly N.
+        this.res.write(out, () => this.cut());
+        return;
       }
       if (sent === this.faults.crashAfterTokens) {
-        this.res.write(out);
-        this.ctx.crash(`crash_after_tokens (${sent}) on request ${this.model.requestCount} of ${this.model.spec.id}`);
+        const reason = `crash_after_tokens (${sent}) on request ${this.model.requestCount} of ${this.model.spec.id}`;
+        this.res.write(out, () => this.ctx.crash(reason));
         return;
       }
       if (sent < total) {

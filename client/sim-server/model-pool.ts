@@ -25,7 +25,7 @@ export class ModelPool {
           s.loads++;
           s.load_ms_total += ms;
         }
-        this.log(`model ${m.spec.id} loaded in ${ms.toFixed(0)} ms (simulated)`);
+        this.log(`model ${m.spec.id} loaded (simulated load of ${ms.toFixed(0)} ms)`);
       },
       onLoadFailed: (m: SimModel) => {
         const s = this.stats.model(m.spec.id);

@@ -59,7 +59,6 @@ export class SimModel {
     const attempt = this.loadAttempts;
     const fails = this.rngFor(PURPOSE_LOAD, attempt).next() < this.faults.load_fail_rate;
     const ms = this.spec.load_ms + this.faults.load_delay_ms;
-    const started = performance.now();
     this.loadPromise = new Promise<void>((resolve, reject) => {
       this.rejectLoad = reject;
       const finish = () => {
@@ -73,7 +72,7 @@ export class SimModel {
           return;
         }
         this.state = 'ready';
-        this.events.onLoaded(this, performance.now() - started);
+        this.events.onLoaded(this, ms);
         resolve();
       };
       if (ms > 0) this.loadTimer = setTimeout(finish, ms);

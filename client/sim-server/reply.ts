@@ -189,7 +189,8 @@ export function planReply({ seed, model, request, neverEnding, toolDraw }: PlanI
     sections.push({ kind: KIND_CONTENT, pieces: undefined, length: Infinity, toolIndex: 0 });
   }
   let tokens = sections.reduce((sum, s) => sum + s.length, 0);
-  if (request.maxTokens !== undefined && tokens > request.maxTokens) {
+  // A never-ending stream ignores max_tokens: that is the fault (a server that never stops).
+  if (!neverEnding && request.maxTokens !== undefined && tokens > request.maxTokens) {
     tokens = request.maxTokens;
     finishReason = 'length';
   }

@@ -16,7 +16,7 @@ export interface ModelStats {
   loads: number;
   load_failures: number;
   unloads: number;
-  /** Sum of simulated load durations (ms). */
+  /** Sum of the simulated (planned) durations of successful loads (ms). */
   load_ms_total: number;
 }
 

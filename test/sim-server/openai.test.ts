@@ -5,6 +5,8 @@ import type { SimServer } from '../../client/sim-server/server.js';
 import { countTokens } from '../../client/sim-server/tokens.js';
 import { model, postJson, sim, stream, type Chunk } from './helpers.js';
 
+type LlamaTimingsNumbers = { [K in 'prompt_n' | 'prompt_ms' | 'prompt_per_token_ms' | 'prompt_per_second' | 'predicted_n' | 'predicted_ms' | 'predicted_per_token_ms' | 'predicted_per_second']: number };
+
 const config = {
   seed: 3,
   models: [
@@ -48,7 +50,7 @@ describe('chat completions, streamed', () => {
     expect(last.usage?.prompt_tokens).toBe(countTokens('tell me something') + 7);
     expect(countTokens(content.join(''))).toBe(content.length);
     // llama.cpp timings on the last chunk, consistent with usage and with each other.
-    const t = last.timings as Record<string, number>;
+    const t = last.timings as unknown as LlamaTimingsNumbers;
     expect(t.prompt_n).toBe(last.usage?.prompt_tokens);
     expect(t.predicted_n).toBe(last.usage?.completion_tokens);
     expect(t.prompt_per_token_ms).toBeCloseTo(t.prompt_ms / t.prompt_n, 9);
