@@ -1,12 +1,10 @@
 // The lm-eval suite's config (configs/lm-eval/<suite>.toml): which tasks, how many samples, how to
 // generate, how to reach the endpoint, and the time limits. Validated with the project's TOML loader,
 // so an unknown key or a wrong type is an error naming the file, line and key.
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
-import { validateConfig } from '../../config/toml-config.js';
 import { SUITES, type Suite } from '../../envelope/types.js';
 import { ConfigError } from '../../errors.js';
+import { loadToolConfig, parseToolConfig } from './load-config.js';
 
 export interface LmEvalGenKwargs {
   max_gen_toks?: number;
@@ -87,18 +85,15 @@ export const lmEvalConfigSchema = {
   },
 } as const;
 
-/** Reads a config file, merges a sweep's overrides over it (tables deep, the rest replaced), validates
- * the result (errors carry the file's line numbers) and resolves include_path against the file. */
+/** Reads a config file, merges a sweep's overrides over it, validates the result (errors carry the
+ * file's line numbers) and resolves include_path against the file. */
 export async function loadLmEvalConfig(path: string, overrides: Record<string, unknown> = {}): Promise<LmEvalConfig> {
-  const text = await readConfigText(path);
-  const config = validateConfig<LmEvalConfig>(deepMerge(parseToml(text, path), overrides), path, lmEvalConfigSchema, text);
-  return finish(config, path, dirname(resolve(path)));
+  return finish(await loadToolConfig<LmEvalConfig>(path, lmEvalConfigSchema, overrides), path, dirname(resolve(path)));
 }
 
 /** Validates a config given as an object (sweep input without a file); include_path relative to `baseDir`. */
 export function parseLmEvalConfig(value: unknown, source: string, baseDir = process.cwd()): LmEvalConfig {
-  const copy: unknown = structuredClone(value);
-  return finish(validateConfig<LmEvalConfig>(copy, source, lmEvalConfigSchema), source, baseDir);
+  return finish(parseToolConfig<LmEvalConfig>(value, source, lmEvalConfigSchema), source, baseDir);
 }
 
 function finish(config: LmEvalConfig, source: string, baseDir: string): LmEvalConfig {
@@ -112,36 +107,4 @@ function finish(config: LmEvalConfig, source: string, baseDir: string): LmEvalCo
     config.include_path = resolve(baseDir, config.include_path);
   }
   return config;
-}
-
-async function readConfigText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
-  }
-}
-
-function parseToml(text: string, path: string): Record<string, unknown> {
-  try {
-    return parse(text) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof TomlError) {
-      throw new ConfigError(`${path}:${error.line}:${error.column}: invalid TOML: ${error.message.split('\n')[0]}`);
-    }
-    throw new ConfigError(`${path}: invalid TOML: ${(error as Error).message}`);
-  }
-}
-
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    out[key] = isTable(current) && isTable(value) ? deepMerge(current, value) : value;
-  }
-  return out;
-}
-
-function isTable(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

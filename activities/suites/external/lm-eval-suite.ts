@@ -7,10 +7,7 @@
 // a crash or a killed worker the next attempt answers finished samples from the cache and only sends the
 // rest to the model. (lm-eval does not cache requests that sample, i.e. do_sample = true: those re-run.)
 import { mkdir, stat } from 'node:fs/promises';
-import { arch, platform, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { getConverter } from '../../converters/registry.js';
-import type { RunContext } from '../../converters/types.js';
 import { NightshiftError } from '../../errors.js';
 import type { SuiteContext, SuiteOutcome, SuiteRunner } from '../types.js';
 import { cleanEnv } from './clean-env.js';
@@ -19,6 +16,7 @@ import { buildLmEvalArgs, lmEvalPaths } from './lm-eval-command.js';
 import type { LmEvalConfig } from './lm-eval-config.js';
 import { LmEvalProgress } from './lm-eval-progress.js';
 import { runTool } from './run-tool.js';
+import { convertToolOutput } from './tool-output.js';
 import { locateResultsFile } from '../../converters/lm-eval-locate.js';
 
 export interface LmEvalSuiteOptions {
@@ -69,32 +67,7 @@ async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSui
   if ((await stat(resultsFile)).mtimeMs < started - 1_000) {
     throw new NightshiftError(`lm-eval exited 0 but wrote no new results under ${paths.outputDir} (newest is ${resultsFile})`);
   }
-  const envelope = await getConverter('lm-eval').convert(resultsFile, resultsOnlyContext(config, context.model, tool.version));
-  const errors = [...(envelope.errors ?? [])];
   const cached = progress.cachedRequests();
-  if (cached > 0) errors.push(`lm-eval answered ${cached} request(s) from its cache of an earlier attempt (resumed run)`);
-  return {
-    results: envelope.results,
-    ...(envelope.gen_kwargs ? { genKwargs: envelope.gen_kwargs } : {}),
-    ...(envelope.seed !== undefined ? { seed: envelope.seed } : {}),
-    errors,
-  };
-}
-
-/** The converter produces a whole envelope; a suite hands back only its results, gen_kwargs, seed and
- * errors, and the publish step writes the envelope's run-level facts (git sha, trigger, system). So the
- * run-level fields here are only what this process knows, and none of them leaves this function. */
-function resultsOnlyContext(config: LmEvalConfig, model: string, version: string | undefined): RunContext {
-  return {
-    suite: config.suite,
-    gitSha: 'unknown',
-    trigger: 'local',
-    model,
-    system: {
-      os: platform(),
-      chip: arch(),
-      memory_gb: Math.round(totalmem() / 2 ** 30),
-      ...(version ? { lm_eval_version: version } : {}),
-    },
-  };
+  const notes = cached > 0 ? [`lm-eval answered ${cached} request(s) from its cache of an earlier attempt (resumed run)`] : [];
+  return convertToolOutput('lm-eval', resultsFile, config.suite, context.model, notes, tool.version ? { lm_eval_version: tool.version } : {});
 }
