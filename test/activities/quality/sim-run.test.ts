@@ -149,6 +149,20 @@ describe('quality runs against the simulated endpoint', () => {
     expect(s.raw_response).toBeNull();
   });
 
+  it('--sampling-from-server sends no sampling parameters and marks the run non-canonical', async () => {
+    const pack = await loadPackFile(edgeFile);
+    const result = await runQuality(
+      { endpoint: sim.url, model: MODEL, packs: [pack], mode: 'custom', scenarios: ['truncated'], sampling: { ...sampling, fromServer: true }, timeoutPerCaseSeconds: 30, retries: 0 },
+      { journal: memoryJournal() },
+    );
+    const request = result.packs[0]!.scenarios[0]!.request;
+    expect(request.temperature).toBeUndefined();
+    expect(request.max_tokens).toBe(4);
+    expect(result.canonical).toBe(false);
+    expect(result.sampling_source).toBe('server');
+    expect(result.warnings.join('\n')).toMatch(/sampling from the server/);
+  });
+
   it('resumes an interrupted run from its journal without repeating a scenario', async () => {
     const pack = await loadPackFile(packFile);
     const path = join(dir, 'resume.journal.jsonl');
