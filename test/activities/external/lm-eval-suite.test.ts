@@ -3,14 +3,14 @@
 // known). Nothing goes to the hub: the suite runs lm-eval with the hub switched off and HF_HOME in a
 // temp dir.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../../client/sim-server/server.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
 import { memoryJournal } from '../../../activities/journal/journal.js';
-import { parseLmEvalConfig } from '../../../activities/suites/external/lm-eval-config.js';
+import { loadLmEvalConfig, parseLmEvalConfig } from '../../../activities/suites/external/lm-eval-config.js';
 import { createLmEvalSuite } from '../../../activities/suites/external/lm-eval-suite.js';
 import { groupAlive, reapOrphans } from '../../../activities/suites/external/process-registry.js';
 import { ExternalToolError } from '../../../activities/suites/external/run-tool.js';
@@ -79,6 +79,24 @@ function taskConfig(extra: Record<string, unknown> = {}) {
 function exactMatch(outcome: SuiteOutcome): number | undefined {
   return outcome.results.find((r) => r.name.includes('nightshift_arith') && r.metric.startsWith('exact_match'))?.value ?? undefined;
 }
+
+describe('shipped lm-eval configs', () => {
+  it('name tasks and groups the pinned lm-eval defines', async () => {
+    const tasksDir = join(python, '../../lib');
+    const [pyDir] = await readdir(tasksDir);
+    const yamlRoot = join(tasksDir, pyDir ?? '', 'site-packages/lm_eval/tasks');
+    const defined = new Set<string>();
+    for (const entry of await readdir(yamlRoot, { recursive: true })) {
+      if (!entry.endsWith('.yaml')) continue;
+      const text = await readFile(join(yamlRoot, entry), 'utf8');
+      for (const m of text.matchAll(/^(?:task|group): *([\w.-]+) *$/gm)) defined.add(m[1] ?? '');
+    }
+    for (const name of ['reasoning', 'coding', 'knowledge', 'math-hard']) {
+      const config = await loadLmEvalConfig(join(projectRoot, `configs/lm-eval/${name}.toml`));
+      for (const task of config.tasks) expect(defined.has(task), `${name}.toml names unknown task ${task}`).toBe(true);
+    }
+  });
+});
 
 describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
   it('a complete run converts into a valid envelope with the scripted score', async () => {
