@@ -77,6 +77,11 @@ export const SHARD_COLUMNS: ReadonlyArray<readonly [string, ColumnKind]> = [
 
 export const SHARD_COLUMN_NAMES = SHARD_COLUMNS.map(([name]) => name);
 
+/** Columns that differ between the rows of one shard; every other column repeats the envelope's value. */
+export const PER_RESULT_COLUMNS: ReadonlySet<string> = new Set([
+  'result_index', 'name', 'metric', 'value', 'unit', ...RESULT_NUMBER_FIELDS, 'tags', 'raw_json',
+]);
+
 export type ShardRow = Record<string, unknown>;
 
 /** Flattens one envelope into shard rows. `envelopeJson` is its canonical JSON and `hash` that JSON's sha256. */

@@ -16,7 +16,13 @@ export interface LocalOutcome {
   file: string;
 }
 
-export async function publishToDirectory(plan: ShardPlan, datasetDir: string): Promise<LocalOutcome> {
+export interface DirectoryWriteOptions {
+  /** false leaves the flush of the data directory to the caller (publishEnvelopes flushes it once per
+   * batch instead of once per shard). Default true. */
+  syncDirectory?: boolean;
+}
+
+export async function publishToDirectory(plan: ShardPlan, datasetDir: string, options: DirectoryWriteOptions = {}): Promise<LocalOutcome> {
   const file = join(datasetDir, ...plan.path.split('/'));
   if (await exists(file)) return { status: 'unchanged', file };
   const dir = dirname(file);
@@ -32,7 +38,7 @@ export async function publishToDirectory(plan: ShardPlan, datasetDir: string): P
     await writeParquet(plan.rows, temp);
     await flush(temp);
     const status = await placeOnce(temp, file);
-    await flushDirectory(dir);
+    if (options.syncDirectory !== false) await flushDirectory(dir);
     return { status, file };
   } catch (error) {
     if (error instanceof PublishError) throw error;
@@ -78,7 +84,7 @@ async function flush(path: string): Promise<void> {
   }
 }
 
-async function flushDirectory(dir: string): Promise<void> {
+export async function flushDirectory(dir: string): Promise<void> {
   // The new directory entry survives a crash only once the directory itself is flushed; not every
   // platform allows opening a directory for fsync, and the shard is complete either way.
   const handle = await open(dir, 'r').catch(() => undefined);

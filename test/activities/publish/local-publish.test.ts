@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { publishEnvelope } from '../../../activities/publish/publish.js';
+import { publishEnvelope, publishEnvelopes } from '../../../activities/publish/publish.js';
 import { canonicalJson, sha256Hex } from '../../../activities/publish/canonical.js';
 import { SchemaError, PublishError, InputError } from '../../../activities/errors.js';
 import { readEnvelopes } from '../../../activities/dataset/query.js';
@@ -102,5 +102,15 @@ describe('publishEnvelope to a local dataset', () => {
     const outcome = await publishEnvelope(empty, { datasetDir: dir });
     expect(outcome.rows).toBe(1);
     expect(await readEnvelopes(outcome.location)).toEqual([empty]);
+  });
+
+  it('publishEnvelopes writes a batch concurrently, outcomes in input order, duplicates unchanged', async () => {
+    const batch = [0, 1, 2, 1, 3, 0].map((seed) => ({ ...envelope, seed }));
+    const outcomes = await publishEnvelopes(batch, { datasetDir: dir }, 3);
+    expect(outcomes.map((o) => o.hash)).toEqual(batch.map((e) => sha256Hex(canonicalJson(e))));
+    expect(outcomes.filter((o) => o.status === 'written')).toHaveLength(4);
+    expect(outcomes.filter((o) => o.status === 'unchanged')).toHaveLength(2);
+    expect(await shards()).toHaveLength(4);
+    for (const o of outcomes) expect(await readEnvelopes(o.location)).toHaveLength(1);
   });
 });

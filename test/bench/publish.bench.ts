@@ -1,0 +1,120 @@
+// `npm run bench:publish`: publish throughput and leaderboard latency over 1,000 and 10,000 shards.
+// Not part of `npm test` (vitest excludes test/bench). Prints one JSON object with the figures.
+// BENCH_SMALL / BENCH_LARGE change the shard counts (default 1,000 and 10,000).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Envelope } from '../../activities/envelope/types.js';
+import { publishEnvelope, publishEnvelopes } from '../../activities/publish/publish.js';
+import { leaderboard } from '../../activities/dataset/query.js';
+import { withConnection } from '../../activities/dataset/duckdb.js';
+
+const MODELS = 20;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const SUITES = ['throughput', 'ttft', 'reasoning', 'coding', 'knowledge'] as const;
+
+/** Envelope number `i`: distinct content, 20 models × 5 suites, 4 results each, dates spread over a year. */
+export function benchEnvelope(i: number): Envelope {
+  const suite = SUITES[i % SUITES.length]!;
+  return {
+    schema_version: '1',
+    timestamp: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+    git_sha: (0xabcdef1 + (i % 97)).toString(16),
+    trigger: 'schedule',
+    suite,
+    model: `bench-org/model-${i % MODELS}-4bit`,
+    quantization: 'mlx-4bit',
+    gen_kwargs: { max_gen_toks: 256, temperature: 0 },
+    system: { os: 'macOS 15.3.2', chip: 'Apple M4 Max', memory_gb: 128, kernel: '24.3.0' },
+    results: Array.from({ length: 4 }, (_, r) => ({
+      name: `${suite}_case_${r}`,
+      metric: r % 2 ? 'latency' : 'score',
+      value: ((i * 7919 + r * 104729) % 1000) / 10,
+      unit: r % 2 ? 'ms' : 'ratio',
+      duration_seconds: 1 + (i % 50),
+      tags: { run: String(i), case: String(r) },
+    })),
+    memory_snapshots: [{ phase: 'after', rss_gb: 6 + (i % 10) / 10 }],
+    errors: [],
+  };
+}
+
+/** Publishes envelopes from..to-1; concurrency 1 is one publishEnvelope after another (the activity's
+ * path), more goes through publishEnvelopes (backfills). Returns envelopes per second. */
+async function publishMany(dir: string, from: number, to: number, concurrency: number): Promise<number> {
+  const envelopes = Array.from({ length: to - from }, (_, k) => benchEnvelope(from + k));
+  const started = performance.now();
+  let outcomes;
+  if (concurrency === 1) {
+    outcomes = [];
+    for (const e of envelopes) outcomes.push(await publishEnvelope(e, { datasetDir: dir }));
+  } else {
+    outcomes = await publishEnvelopes(envelopes, { datasetDir: dir }, concurrency);
+  }
+  const elapsed = performance.now() - started;
+  if (outcomes.some((o) => o.status !== 'written')) throw new Error('an envelope was not written');
+  return ((to - from) / elapsed) * 1000;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, Math.round(performance.now() - started)];
+}
+
+/** Leaderboard timings: the first query (cold: builds the index when the shards are new) and the
+ * median of five more (warm). */
+async function timeLeaderboard(dir: string, runs = 5): Promise<{ coldMs: number; warmMs: number; rows: number }> {
+  const [rows, coldMs] = await timed(() => leaderboard({ datasetDir: dir }));
+  const warm: number[] = [];
+  for (let i = 0; i < runs; i++) warm.push((await timed(() => leaderboard({ datasetDir: dir })))[1]);
+  warm.sort((a, b) => a - b);
+  return { coldMs, warmMs: warm[Math.floor(warm.length / 2)]!, rows: rows.length };
+}
+
+/** The same leaderboard straight over every shard file, without the index (what the index replaces). */
+async function directLeaderboardMs(dir: string): Promise<number> {
+  const [, ms] = await timed(() =>
+    withConnection(async (c) => {
+      const s = await c.prepare(`SELECT model, suite, name, metric, value FROM read_parquet($1) WHERE result_index IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY model, suite, name, metric ORDER BY timestamp DESC, envelope_hash DESC) = 1`);
+      s.bindVarchar(1, join(dir, 'data', '*.parquet'));
+      return (await s.runAndReadAll()).getRowObjectsJson();
+    }),
+  );
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const small = Number(process.env.BENCH_SMALL ?? 1_000);
+  const large = Number(process.env.BENCH_LARGE ?? 10_000);
+  const dir = await mkdtemp(join(tmpdir(), 'ns-bench-publish-'));
+  try {
+    const sequential = await publishMany(dir, 0, Math.min(small, 300), 1);
+    const batch = await publishMany(dir, Math.min(small, 300), small, CONCURRENCY);
+    const directSmall = await directLeaderboardMs(dir);
+    const atSmall = await timeLeaderboard(dir);
+    const concurrent = await publishMany(dir, small, large, CONCURRENCY);
+    const directLarge = await directLeaderboardMs(dir);
+    const atLarge = await timeLeaderboard(dir);
+    // A few shards newer than the index: read directly beside it.
+    await publishMany(dir, large, large + 50, 1);
+    const [, afterNewMs] = await timed(() => leaderboard({ datasetDir: dir }));
+    const figures = {
+      shards: { small, large },
+      publish_envelopes_per_s: {
+        one_at_a_time_first_300: Math.round(sequential),
+        [`publishEnvelopes_concurrency${CONCURRENCY}_to_${small}`]: Math.round(batch),
+        [`publishEnvelopes_concurrency${CONCURRENCY}_to_${large}`]: Math.round(concurrent),
+      },
+      leaderboard_small: { ...atSmall, directWithoutIndexMs: directSmall },
+      leaderboard_large: { ...atLarge, directWithoutIndexMs: directLarge, with50NewShardsMs: afterNewMs },
+    };
+    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith("publish.bench.ts")) await main();
