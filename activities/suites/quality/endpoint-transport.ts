@@ -13,7 +13,8 @@ export type TransportOutcome =
 
 export interface QualityTransport {
   send(body: Record<string, unknown>, timeoutSeconds: number, signal?: AbortSignal): Promise<TransportOutcome>;
-  /** Decode tokens/s of a short, thinking-off generation, or undefined when it could not be measured. */
+  /** Decode tokens/s of a short, thinking-off generation, or undefined when it could not be measured;
+   * throws the EndpointError when the endpoint is unreachable. */
   probeDecodeTps(model: string, signal?: AbortSignal): Promise<number | undefined>;
   /** The server's sampling defaults (llama.cpp GET /props), when it exposes them. */
   serverDefaults(): Promise<Record<string, unknown> | undefined>;
@@ -95,6 +96,8 @@ export function openAITransport(endpoint: string, connections: number): QualityT
           const tps = decodeTokensPerSecond(result.record);
           if (tps !== undefined && Number.isFinite(tps)) speeds.push(tps);
         } catch (error) {
+          // Nothing listening: say so now rather than after every scenario has waited out its retries.
+          if (error instanceof EndpointError && error.errorClass === 'model_endpoint_unreachable') throw error;
           if (error instanceof EndpointError && error.errorClass !== 'aborted') return undefined;
           throw error;
         }

@@ -4,6 +4,7 @@
 // twice; the CLI prints the table, saves the JSON and exits 3 on a regression; the SuiteRunner
 // heartbeats per scenario.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,17 @@ describe('quality runs against the simulated endpoint', () => {
     expect(result.canonical).toBe(false);
     expect(result.sampling_source).toBe('server');
     expect(result.warnings.join('\n')).toMatch(/sampling from the server/);
+  });
+
+  it('stops at once when nothing listens at the endpoint', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const pack = await loadPackFile(edgeFile);
+    await expect(
+      runQuality({ endpoint: `http://127.0.0.1:${port}`, model: MODEL, packs: [pack], mode: 'custom', sampling, retries: 0 }, { journal: memoryJournal() }),
+    ).rejects.toThrow(/model_endpoint_unreachable/);
   });
 
   it('resumes an interrupted run from its journal without repeating a scenario', async () => {
