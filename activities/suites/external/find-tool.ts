@@ -36,8 +36,11 @@ export const LM_EVAL_INSTALL_HINT =
 
 /** The Python that runs lm-eval: $NIGHTSHIFT_LM_EVAL_PYTHON, else the project's .tools/lm-eval-venv. It must
  * import lm_eval; its version comes back with it. */
-export async function findLmEval(env: NodeJS.ProcessEnv = process.env): Promise<ToolLookup> {
-  const candidates = [env.NIGHTSHIFT_LM_EVAL_PYTHON, join(projectRoot, '.tools', 'lm-eval-venv', 'bin', 'python')].filter(
+export async function findLmEval(
+  env: NodeJS.ProcessEnv = process.env,
+  venvPython: string = join(projectRoot, '.tools', 'lm-eval-venv', 'bin', 'python'),
+): Promise<ToolLookup> {
+  const candidates = [env.NIGHTSHIFT_LM_EVAL_PYTHON, venvPython].filter(
     (c): c is string => Boolean(c),
   );
   for (const python of candidates) {

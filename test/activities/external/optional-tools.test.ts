@@ -14,7 +14,7 @@ import {
   createBenchlocalSuite,
   expectedScenarios,
 } from '../../../activities/suites/external/benchlocal-suite.js';
-import { findExecutable } from '../../../activities/suites/external/find-tool.js';
+import { findExecutable, findLmEval, LM_EVAL_INSTALL_HINT } from '../../../activities/suites/external/find-tool.js';
 import { loadVllmBenchConfig, parseVllmBenchConfig } from '../../../activities/suites/external/vllm-bench-config.js';
 import {
   RESULT_FILE as VLLM_RESULT,
@@ -164,4 +164,13 @@ describe('benchlocal suite with the real benchlocal-cli', async () => {
     },
     600_000,
   );
+});
+
+describe('findLmEval', () => {
+  it('rejects a python without lm_eval and says how to install it', async () => {
+    const python3 = await findExecutable('python3', 'NO_SUCH_VARIABLE', '');
+    expect(python3.found).toBe(true);
+    const lookup = await findLmEval({ NIGHTSHIFT_LM_EVAL_PYTHON: python3.found ? python3.path : '' }, '/nonexistent/python');
+    expect(lookup).toEqual({ found: false, reason: LM_EVAL_INSTALL_HINT });
+  });
 });
