@@ -49,6 +49,11 @@ export class ModelPool {
     return this.models.get(id)?.state ?? 'unknown';
   }
 
+  /** Marks a ready model as just used (LRU order for swaps). */
+  touch(model: SimModel): void {
+    model.lastUsed = ++this.useClock;
+  }
+
   /** Makes `model` loaded (swapping others out if needed) and marks it used. */
   ensureLoaded(model: SimModel): Promise<void> {
     model.lastUsed = ++this.useClock;

@@ -83,7 +83,7 @@ export async function handleInference(ctx: SimContext, req: IncomingMessage, res
       return;
     }
   } else {
-    ctx.pool.ensureLoaded(model).catch(() => undefined);
+    ctx.pool.touch(model);
   }
   if (res.destroyed) {
     ctx.stats.failed(model.spec.id, true);
