@@ -1,7 +1,11 @@
 // `npm run bench:publish`: publish throughput and leaderboard latency over 1,000 and 10,000 shards.
-// Not part of `npm test` (vitest excludes test/bench). Prints one JSON object with the figures.
-// BENCH_SMALL / BENCH_LARGE change the shard counts (default 1,000 and 10,000).
+// Not part of `npm test` (vitest excludes test/bench). Prints a markdown section with machine, date and
+// figures; `--write` puts it into docs/performance.md between the publish markers (replacing an earlier
+// run). BENCH_SMALL / BENCH_LARGE / BENCH_CONCURRENCY change the shard counts (default 1,000 and
+// 10,000) and the batch concurrency (default 8).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -101,17 +105,40 @@ async function main(): Promise<void> {
     // A few shards newer than the index: read directly beside it.
     await publishMany(dir, large, large + 50, 1);
     const [, afterNewMs] = await timed(() => leaderboard({ datasetDir: dir }));
-    const figures = {
-      shards: { small, large },
-      publish_envelopes_per_s: {
-        one_at_a_time_first_300: Math.round(sequential),
-        [`publishEnvelopes_concurrency${CONCURRENCY}_to_${small}`]: Math.round(batch),
-        [`publishEnvelopes_concurrency${CONCURRENCY}_to_${large}`]: Math.round(concurrent),
-      },
-      leaderboard_small: { ...atSmall, directWithoutIndexMs: directSmall },
-      leaderboard_large: { ...atLarge, directWithoutIndexMs: directLarge, with50NewShardsMs: afterNewMs },
-    };
-    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    const load = loadavg()[0]!.toFixed(1);
+    const section = `<!-- publish:start -->
+## Publish and leaderboard (\`npm run bench:publish\`)
+
+Machine: ${cpus().length} cores (\`nproc\`), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM,
+${process.platform} ${process.arch}, Node ${process.version}. Date: ${new Date().toISOString().slice(0, 16)}Z. 1-minute load
+average at the end: ${load} (other work on the machine competes for the same cores).
+
+Envelopes: 4 results each, 20 models × 5 suites; every shard is fsynced, and the data directory is
+flushed after each single publish (once per batch for \`publishEnvelopes\`). Goal: ≥ 200 envelopes/s and a
+leaderboard over 10,000 shards in < 1 s.
+
+| publishing | envelopes/s |
+|---|---|
+| \`publishEnvelope\` one after another (first 300; the activity's path) | ${Math.round(sequential)} |
+| \`publishEnvelopes\`, ${CONCURRENCY} in flight, up to ${small} shards | ${Math.round(batch)} |
+| \`publishEnvelopes\`, ${CONCURRENCY} in flight, ${small} → ${large} shards | ${Math.round(concurrent)} |
+
+| leaderboard (latest per model × suite × result × metric, ${atLarge.rows} rows) | ${small} shards | ${large} shards |
+|---|---|---|
+| DuckDB straight over every shard file (no index) | ${directSmall} ms | ${directLarge} ms |
+| first query (cold: builds index/results.parquet) | ${atSmall.coldMs} ms | ${atLarge.coldMs} ms |
+| later queries (warm, median of 5, index read) | ${atSmall.warmMs} ms | ${atLarge.warmMs} ms |
+| with 50 shards newer than the index (read beside it) | — | ${afterNewMs} ms |
+
+<!-- publish:end -->
+`;
+    process.stdout.write(section);
+    if (process.argv.includes('--write')) {
+      const path = join(process.cwd(), 'docs', 'performance.md');
+      const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
+      const marked = /<!-- publish:start -->[\s\S]*?<!-- publish:end -->\n?/;
+      writeFileSync(path, marked.test(current) ? current.replace(marked, section) : `${current.trimEnd()}\n\n${section}`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
