@@ -9,6 +9,7 @@ import { createParser, type ParseError } from 'eventsource-parser';
 import { ChatAssembler, type ServerTimings, type ToolCall, type Usage } from './chat-assembler.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
+import { dispatchWithSendTime } from './send-time.js';
 
 export type { ToolCall, Usage, ServerTimings } from './chat-assembler.js';
 
@@ -145,7 +146,10 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
     const assembler = new ChatAssembler();
     try {
       if (ended) throw new EndpointError('aborted', 'request aborted before it was sent');
-      const response = await pool.request({ method: 'POST', path, headers, body, signal: controller.signal });
+      const response = await dispatchWithSendTime(
+        (at) => (record.sentAt = at),
+        () => pool.request({ method: 'POST', path, headers, body, signal: controller.signal }),
+      );
       record.firstByteAt = performance.now();
       record.status = response.statusCode;
       if (response.statusCode >= 400) {

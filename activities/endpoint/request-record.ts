@@ -8,7 +8,8 @@ import type { EndpointErrorClass } from './errors.js';
 export interface RequestRecord {
   /** When the schedule wanted the request sent (equals sentAt when no schedule was given). */
   intendedSendAt: number;
-  /** When the client handed the request to the connection pool. */
+  /** When the request was written to the socket (undici's sendHeaders), or, if that was not observed,
+   * when it was handed to the connection pool. TTFT and E2E count from here. */
   sentAt: number;
   /** When the response status and headers arrived. */
   firstByteAt?: number;
