@@ -119,7 +119,7 @@ leaderboard over 10,000 shards in < 1 s.
 
 | publishing | envelopes/s |
 |---|---|
-| \`publishEnvelope\` one after another (first 300; the activity's path) | ${Math.round(sequential)} |
+| \`publishEnvelope\` one after another (first ${Math.min(small, 300)}; the activity's path) | ${Math.round(sequential)} |
 | \`publishEnvelopes\`, ${CONCURRENCY} in flight, up to ${small} shards | ${Math.round(batch)} |
 | \`publishEnvelopes\`, ${CONCURRENCY} in flight, ${small} → ${large} shards | ${Math.round(concurrent)} |
 
