@@ -21,6 +21,7 @@ import { ASSERT_CASES, type ScriptedReply } from './fixtures/assert-cases.js';
 
 const MODEL = 'sim-quality';
 const SLOW = 'sim-quality-slow';
+const THINKER = 'sim-quality-thinker';
 const LONG = 'Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon.';
 
 interface Case {
@@ -74,6 +75,12 @@ const truncated = {
   verifier: { type: 'instruct_follow', asserts: [{ kind: 'exact_length_words', value: 20 }] },
   sampling_overrides: { max_tokens: 4 },
 };
+const think = {
+  id: 'think',
+  description: 'an answer the model may reason about first',
+  messages: [{ role: 'user', content: '[case think] answer' }],
+  verifier: { type: 'instruct_follow', asserts: [{ kind: 'required_phrase', value: 'Alpha' }] },
+};
 const slow = {
   id: 'slow',
   description: 'the endpoint answers slower than the budget',
@@ -88,12 +95,13 @@ let edgeFile: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ns-quality-'));
-  const scripts = [...cases.map((c) => script(c.marker, c.reply)), { match: '[case truncated]', reply: LONG }, { match: '[case slow]', reply: LONG }];
+  const scripts = [...cases.map((c) => script(c.marker, c.reply)), { match: '[case truncated]', reply: LONG }, { match: '[case slow]', reply: LONG }, { match: '[case think]', reply: LONG, reasoning: 'First, the letters.' }];
   sim = await startSimServer({
     config: {
       seed: 7,
       models: [
         { id: MODEL, load_ms: 0, ttft_ms: 1, decode_tokens_per_second: 5000, prefill_tokens_per_second: 100000, jitter: 0, scripts },
+        { id: THINKER, load_ms: 0, ttft_ms: 1, decode_tokens_per_second: 5000, prefill_tokens_per_second: 100000, jitter: 0, reasoning: { enabled: true, default_on: true }, scripts },
         { id: SLOW, load_ms: 0, ttft_ms: 1, decode_tokens_per_second: 2, prefill_tokens_per_second: 100000, jitter: 0, scripts },
       ],
     },
@@ -102,7 +110,7 @@ beforeAll(async () => {
   packFile = join(dir, 'sim-cases.jsonl');
   await writeFile(packFile, [meta, ...cases.map((c) => c.scenario)].map((l) => JSON.stringify(l)).join('\n') + '\n');
   edgeFile = join(dir, 'sim-edges.jsonl');
-  await writeFile(edgeFile, [{ ...meta, pack_id: 'sim-edges' }, truncated, slow].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  await writeFile(edgeFile, [{ ...meta, pack_id: 'sim-edges' }, truncated, slow, think].map((l) => JSON.stringify(l)).join('\n') + '\n');
 });
 
 afterAll(async () => {
@@ -162,6 +170,20 @@ describe('quality runs against the simulated endpoint', () => {
     expect(result.canonical).toBe(false);
     expect(result.sampling_source).toBe('server');
     expect(result.warnings.join('\n')).toMatch(/sampling from the server/);
+  });
+
+  it('checks the thinking arm: off must show no reasoning, on must show some', async () => {
+    const pack = await loadPackFile(edgeFile);
+    const arm = async (model: string, extra: Partial<typeof sampling> & { thinking?: boolean }, scenario = 'think') =>
+      (await runQuality({ endpoint: sim.url, model, packs: [pack], mode: 'custom', scenarios: [scenario], sampling: { ...sampling, ...extra }, timeoutPerCaseSeconds: 30, retries: 0 }, { journal: memoryJournal() })).packs[0]!;
+    expect((await arm(THINKER, { thinking: false })).status).toBe('ok');
+    expect((await arm(THINKER, { thinking: true })).status).toBe('ok');
+    // This server reads enable_thinking, not reasoning_effort: "off" that way still thinks.
+    const contaminated = await arm(THINKER, { thinking: false, thinkingControl: 'reasoning_effort' });
+    expect(contaminated.status).toBe('thinking-contaminated');
+    expect(contaminated.thinking_validity).toMatchObject({ expected: 'off', responses: 1, with_reasoning: 1 });
+    // A reply without any reasoning while thinking was asked for: not a thinking arm.
+    expect((await arm(MODEL, { thinking: true }, 'slow')).status).toBe('thinking-silent');
   });
 
   it('stops at once when nothing listens at the endpoint', async () => {
