@@ -14,6 +14,7 @@ import { memoryJournal, openJournal } from '../../../activities/journal/journal.
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
 import { loadPackFile } from '../../../activities/suites/quality/pack-loader.js';
 import type { QualityResult } from '../../../activities/suites/quality/result-types.js';
+import type { SamplingChoices } from '../../../activities/suites/quality/request-builder.js';
 import { runQuality } from '../../../activities/suites/quality/runner.js';
 import { type QualitySuiteConfig, runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
 import type { SuiteProgress } from '../../../activities/suites/types.js';
@@ -118,7 +119,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const sampling = { thinkingControl: 'enable_thinking' as const, thinkingMaxTokens: 1024, overrides: {}, fromServer: false };
+const sampling: SamplingChoices = { thinkingControl: 'enable_thinking', thinkingMaxTokens: 1024, overrides: {}, fromServer: false };
 
 describe('quality runs against the simulated endpoint', () => {
   it('scores every assert kind: correct replies pass, wrong replies fail with their mode', async () => {
@@ -174,7 +175,7 @@ describe('quality runs against the simulated endpoint', () => {
 
   it('checks the thinking arm: off must show no reasoning, on must show some', async () => {
     const pack = await loadPackFile(edgeFile);
-    const arm = async (model: string, extra: Partial<typeof sampling> & { thinking?: boolean }, scenario = 'think') =>
+    const arm = async (model: string, extra: Partial<SamplingChoices>, scenario = 'think') =>
       (await runQuality({ endpoint: sim.url, model, packs: [pack], mode: 'custom', scenarios: [scenario], sampling: { ...sampling, ...extra }, timeoutPerCaseSeconds: 30, retries: 0 }, { journal: memoryJournal() })).packs[0]!;
     expect((await arm(THINKER, { thinking: false })).status).toBe('ok');
     expect((await arm(THINKER, { thinking: true })).status).toBe('ok');
