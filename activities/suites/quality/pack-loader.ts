@@ -33,6 +33,7 @@ export function parsePack(text: string, source: string): Pack {
   let meta: PackMeta | undefined;
   const scenarios: Scenario[] = [];
   const seen = new Map<string, number>();
+  let headerSeen = false;
   lines.forEach((raw, index) => {
     const lineNo = index + 1;
     const line = raw.trim();
@@ -42,17 +43,19 @@ export function parsePack(text: string, source: string): Pack {
       record = JSON.parse(line);
     } catch (error) {
       problems.push(`line ${lineNo}: not JSON (${(error as Error).message})`);
+      headerSeen = true;
       return;
     }
     if (!isObject(record)) {
       problems.push(`line ${lineNo}: expected a JSON object`);
       return;
     }
-    if (meta === undefined && scenarios.length === 0 && problems.length === 0 && record.__meta__ !== undefined) {
-      meta = checkMeta(record, lineNo, problems);
-      return;
-    }
-    if (meta === undefined && scenarios.length === 0) {
+    if (!headerSeen) {
+      headerSeen = true;
+      if (record.__meta__ !== undefined) {
+        meta = checkMeta(record, lineNo, problems);
+        return;
+      }
       problems.push(`line ${lineNo}: the first line must be the {"__meta__": true, ...} header`);
     }
     if (record.__meta__ !== undefined) {
@@ -66,7 +69,7 @@ export function parsePack(text: string, source: string): Pack {
     seen.set(scenario.id, lineNo);
     scenarios.push(scenario);
   });
-  if (!meta && problems.length === 0) problems.push('line 1: missing the {"__meta__": true, ...} header');
+  if (!headerSeen) problems.push('the file is empty: expected a {"__meta__": true, ...} header and scenarios');
   if (meta && scenarios.length === 0 && problems.length === 0) problems.push('no scenarios after the header');
   if (meta && typeof meta.scenario_count === 'number' && problems.length === 0 && meta.scenario_count !== scenarios.length) {
     problems.push(`line 1: scenario_count: header says ${meta.scenario_count}, file has ${scenarios.length} scenarios`);

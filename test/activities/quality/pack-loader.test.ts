@@ -57,3 +57,20 @@ describe('Python regex translation', () => {
     expect(() => translatePythonPattern('a(?i:b)')).toThrow(/not supported/);
   });
 });
+
+describe('pack loader error reporting', () => {
+  it('reports a bad header once, then still checks the scenarios', () => {
+    let message = '';
+    try {
+      parsePack(`{"__meta__":true,"pack_id":"t"}\n${scenario({ id: '' })}`, 'p.jsonl');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('p.jsonl: line 1: version: expected');
+    expect(message).toContain('p.jsonl: line 2: id: expected a non-empty string');
+    expect(message).not.toContain('the first line must be');
+  });
+  it('refuses an empty file', () => {
+    expect(() => parsePack('\n\n', 'p.jsonl')).toThrow(/the file is empty/);
+  });
+});
