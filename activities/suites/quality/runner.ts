@@ -118,7 +118,7 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
       hooks.onProgress?.({ completed, total: tasks.length, checkpoint: t.key, detail: `${t.pack.meta.pack_id} ${t.scenario.id} ${completed}/${tasks.length}` });
       hooks.onScenario?.(t.pack.meta.pack_id, run, completed, tasks.length);
     };
-    hooks.onProgress?.({ completed, total: tasks.length, detail: `resuming with ${completed} of ${tasks.length} done` });
+    hooks.onProgress?.({ completed, total: tasks.length, detail: completed ? `resuming with ${completed} of ${tasks.length} done` : `starting ${tasks.length} scenario runs` });
     const pending = tasks.filter((t) => !journal.has(t.key));
     let next = 0;
     const worker = async () => {
