@@ -54,10 +54,10 @@ export function groupAlive(pgid: number): boolean {
   return isAlive(-pgid);
 }
 
-/** `ps -o args=` of one pid, or undefined when there is no such process (works on Linux and macOS). */
+/** `ps -ww -o args=` (never cut to a terminal width) of one pid, or undefined when there is no such process (works on Linux and macOS). */
 export function commandOf(pid: number): string | undefined {
   try {
-    const out = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ps', ['-ww', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return out.trim() || undefined;
   } catch {
     return undefined;
