@@ -112,6 +112,14 @@ export async function handleInference(ctx: SimContext, req: IncomingMessage, res
       ctx.requestEnded(model);
       return;
     }
+    if (model.state !== 'ready') {
+      // Unloaded while this request queued for a slot: its "process" is gone.
+      model.releaseSlot();
+      sendSwapError(req, res, 502, `${model.spec.id} was unloaded while the request waited for a decode slot`);
+      ctx.stats.failed(model.spec.id);
+      ctx.requestEnded(model);
+      return;
+    }
   }
   const start = waited ? performance.now() : arrival;
   const planFor = (r: SimRequest): ReplyPlan => planReply({ seed: ctx.seed, model: model.spec, request: r, neverEnding: faults.neverEnding, toolDraw: faults.toolDraw });
