@@ -141,6 +141,9 @@ async function qualityRun(flags: RunFlags): Promise<number> {
   if (flags.samplingFromServer && (flags.temperature !== undefined || flags.topP !== undefined || flags.topK !== undefined)) {
     throw new InputError('--sampling-from-server cannot be combined with --temperature/--top-p/--top-k');
   }
+  if (!/^https?:\/\/[^/]/.test(flags.endpoint) || !URL.canParse(flags.endpoint)) {
+    throw new InputError(`--endpoint ${flags.endpoint}: expected an http(s) URL such as http://127.0.0.1:11434`);
+  }
   if (flags.exitOnRegression && !flags.previousResult) throw new InputError('--exit-on-regression needs --previous-result FILE');
   if (flags.timeoutPerCase !== undefined && flags.timeoutPerCase <= 0) throw new InputError('--timeout-per-case: expected a positive number of seconds');
   // Read the previous result first: a typo in its path should not cost a whole run.
