@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NightshiftError } from '../../errors.js';
-import { commandOf, defaultRegistryDir, killGroup, liveGroups, registerGroup, unregisterGroup } from './process-registry.js';
+import { commandOf, defaultRegistryDir, killGroup, liveGroups, reapOrphans, registerGroup, unregisterGroup } from './process-registry.js';
 import { LineSplitter, parseTqdmLine } from './tqdm-progress.js';
 
 export interface RunToolOptions {
@@ -66,8 +66,15 @@ export async function runTool(options: RunToolOptions): Promise<RunToolResult> {
   options.signal?.throwIfAborted();
   installExitHook();
 
+  // The worker reaps at start; reaping here too means a retried attempt never shares the model server
+  // with the still-running tool of a worker that died (only groups whose owner is gone are touched).
+  const reaped = reapOrphans(registryDir).killed;
+
   mkdirSync(dirname(options.logPath), { recursive: true });
   const log = createWriteStream(options.logPath, { flags: 'a' });
+  for (const orphan of reaped) {
+    log.write(`\n=== killed orphan process group ${orphan.pgid} (${orphan.command}) left by dead worker pid ${orphan.ownerPid}\n`);
+  }
   log.write(`\n=== ${new Date().toISOString()} ${options.command} ${options.args.join(' ')}\n`);
   const started = Date.now();
 

@@ -135,6 +135,22 @@ describe('reapOrphans', () => {
     }
   });
 
+  it('runTool reaps orphans of dead workers before it starts a tool', async () => {
+    const registry = join(dir, 'pids');
+    const orphan = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    orphan.unref();
+    const pid = orphan.pid ?? 0;
+    const deadOwner = Number(spawnSync('bash', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim());
+    registerGroup(registry, { pgid: pid, ownerPid: deadOwner, command: 'sleep 300', startedAt: '' });
+    try {
+      const result = await runTool({ ...base(), args: ['-c', 'true'] });
+      await waitFor(() => !groupAlive(pid), 'orphan group to die');
+      expect(await readFile(result.logPath, 'utf8')).toContain(`killed orphan process group ${pid}`);
+    } finally {
+      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    }
+  });
+
   it('leaves a pid alone that now runs a different command than the one registered', async () => {
     const registry = join(dir, 'pids');
     const other = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
