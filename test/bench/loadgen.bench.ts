@@ -105,7 +105,9 @@ try {
   const replyMs = TTFT_MS + (REPLY_TOKENS - 1) * ITL_MS;
   const rate64 = (64 * 1000) / replyMs;
   const c1 = cells(await suite(sim.url, 'sim-timing', { concurrency: [1], repeats: Number(process.env.C1_REPEATS ?? 30), warmup_rounds: 2 }))[0]!;
-  const c64 = cells(await suite(sim.url, 'sim-timing', { concurrency: [64], request_rate: rate64, repeats: Number(process.env.C64_REPEATS ?? 6), warmup_rounds: 1 }))[0]!;
+  // The cap (pool size) sits above 64 so the open loop is not throttled by its own cap when a few
+  // replies run long; on average 64 requests are in flight.
+  const c64 = cells(await suite(sim.url, 'sim-timing', { concurrency: [80], request_rate: rate64, repeats: Number(process.env.C64_REPEATS ?? 5), warmup_rounds: 1 }))[0]!;
   const c64closed = cells(await suite(sim.url, 'sim-timing', { concurrency: [64], repeats: 3, warmup_rounds: 1 }))[0]!;
 
   // (b) client ceiling
@@ -131,7 +133,7 @@ try {
   const within = (measured: number | undefined, target: number, tol: number): string =>
     measured !== undefined && Math.abs(measured - target) <= tol ? 'yes' : 'NO';
   const row = (c: CellSummary, label: string): string =>
-    `| ${label} | ${c.succeeded}/${c.requests} | ${fmt(c.ttft_ms?.p50)} | ${fmt(c.ttft_ms?.p99)} | ${within(c.ttft_ms?.p50, TTFT_MS, 1)} | ${fmt(c.itl_ms?.p50, 3)} | ${fmt(c.itl_ms?.p99)} | ${within(c.itl_ms?.p50, ITL_MS, 0.5)} | ${fmt(c.schedule_lag_ms?.p50, 3)} / ${fmt(c.schedule_lag_ms?.p99, 3)} |`;
+    `| ${label} | ${c.succeeded}/${c.requests} | ${fmt(c.ttft_ms?.p50)} | ${fmt(c.ttft_ms?.p99)} | ${within(c.ttft_ms?.p50, TTFT_MS, 1)} | ${fmt(c.itl_ms?.p50, 3)} | ${fmt(c.itl_ms?.p99)} | ${within(c.itl_ms?.p50, ITL_MS, 0.5)} | ${fmt(c.ttfb_ms?.p50, 3)} | ${fmt(c.schedule_lag_ms?.p50, 3)} / ${fmt(c.schedule_lag_ms?.p99, 3)} |`;
 
   const cpu0 = cpus()[0]?.model ?? 'unknown CPU';
   const section = `<!-- loadgen:start -->
@@ -145,10 +147,10 @@ figures include everything a real run does (prompt building, histograms, journal
 **(a) Timing accuracy** — sim set to TTFT ${TTFT_MS} ms, ITL ${ITL_MS} ms, no jitter, ${REPLY_TOKENS}-token replies, 128-token
 prompts. Goal: p50 TTFT within ±1 ms, p50 ITL within ±0.5 ms.
 
-| concurrency | ok/sent | TTFT p50 ms | TTFT p99 ms | TTFT ok | ITL p50 ms | ITL p99 ms | ITL ok | schedule lag p50 / p99 ms |
-|---|---|---|---|---|---|---|---|---|
+| concurrency | ok/sent | TTFT p50 ms | TTFT p99 ms | TTFT ok | ITL p50 ms | ITL p99 ms | ITL ok | TTFB p50 ms | schedule lag p50 / p99 ms |
+|---|---|---|---|---|---|---|---|---|---|
 ${row(c1, '1 (closed loop)')}
-${row(c64, `64 (open loop, ${rate64.toFixed(1)} req/s)`)}
+${row(c64, `≈64 in flight (open loop, ${rate64.toFixed(1)} req/s, cap 80)`)}
 ${row(c64closed, '64 (closed loop, bursts)')}
 
 **(b) Client ceiling** — sim with zero delay, ${REPLY_TOKENS}-token streamed replies, concurrency 64, ${ceiling.requests} measured requests.

@@ -43,6 +43,8 @@ export interface CellSummary {
   prompt_tokens_total: number;
   tokens_estimated: boolean;
   ttft_ms?: DistributionSummary;
+  /** Time to the response headers: the server's request handling plus the network, before any token. */
+  ttfb_ms?: DistributionSummary;
   e2e_ms?: DistributionSummary;
   itl_ms?: DistributionSummary;
   schedule_lag_ms?: DistributionSummary;
@@ -108,6 +110,7 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
   const prompts = Array.from({ length: count }, () => promptMessages(wordCount, random));
   const d = {
     ttft: new Distribution(),
+    ttfb: new Distribution(),
     e2e: new Distribution(),
     itl: new Distribution(),
     lag: new Distribution(),
@@ -144,6 +147,7 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
         completionTotal += rec.completionTokens ?? 0;
         const ttft = timeToFirstTokenMs(rec);
         if (ttft !== undefined) d.ttft.record(ttft);
+        if (rec.firstByteAt !== undefined) d.ttfb.record(rec.firstByteAt - rec.sentAt);
         d.e2e.record(endToEndMs(rec));
         const decode = decodeTokensPerSecond(rec);
         if (decode !== undefined) d.decode.record(decode);
@@ -181,6 +185,7 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
     completion_tokens_total: completionTotal,
     tokens_estimated: estimated,
     ttft_ms: d.ttft.summary(),
+    ttfb_ms: d.ttfb.summary(),
     e2e_ms: d.e2e.summary(),
     itl_ms: d.itl.summary(),
     schedule_lag_ms: d.lag.summary(),
