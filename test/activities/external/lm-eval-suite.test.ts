@@ -194,6 +194,29 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
     console.log(`lm-eval resume: first run ${firstRun} requests (killed), second run ${secondRun}, task size ${rows.length}`);
   }, 300_000);
 
+  it('cancellation (the activity\'s abort signal) kills lm-eval\'s process group: no request reaches the endpoint after it', async () => {
+    const registryDir = join(scratch, 'pids-cancel');
+    const controller = new AbortController();
+    const start = chatRequests();
+    const run = createLmEvalSuite({ registryDir, env })({
+      endpoint: sim.url,
+      model: MODEL,
+      config: taskConfig(),
+      signal: controller.signal,
+      journal: memoryJournal(),
+      workDir: join(scratch, 'cancelled'),
+      onProgress: (p) => {
+        if (p.completed >= 5) controller.abort(new Error('cancelled by the workflow'));
+      },
+    });
+    await expect(run).rejects.toThrow('cancelled by the workflow');
+    const atCancel = chatRequests() - start;
+    expect(atCancel).toBeLessThan(rows.length);
+    expect(await readdir(registryDir)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(chatRequests() - start).toBe(atCancel);
+  }, 300_000);
+
   it('a task that does not exist fails with lm-eval\'s own message', async () => {
     const suite = createLmEvalSuite({ registryDir: join(scratch, 'pids'), env });
     const error = await suite({
