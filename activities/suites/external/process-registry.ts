@@ -18,8 +18,10 @@ export interface RegistryEntry {
   logPath?: string;
 }
 
+/** $NIGHTSHIFT_STATE_DIR/pids, else the worker's data dir ($NIGHTSHIFT_DATA_DIR)/pids, else
+ * ~/.nightshift/pids: one machine-wide place, so a worker started from any directory finds the orphans. */
 export function defaultRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.NIGHTSHIFT_STATE_DIR ?? join(homedir(), '.nightshift'), 'pids');
+  return join(env.NIGHTSHIFT_STATE_DIR || env.NIGHTSHIFT_DATA_DIR || join(homedir(), '.nightshift'), 'pids');
 }
 
 /** Groups this process started and has not yet seen end; never reaped, killed at exit. */

@@ -1,5 +1,9 @@
-// Progress-bar parsing for external tools' tqdm output (lm-eval "Requesting API", vllm bench).
+// Progress-bar parsing for external tools' tqdm output (lm-eval "Requesting API", vllm bench), and where the
+// pid registry lives.
 import { describe, expect, it } from 'vitest';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRegistryDir } from '../../../activities/suites/external/process-registry.js';
 import { LineSplitter, parseTqdmLine } from '../../../activities/suites/external/tqdm-progress.js';
 
 describe('parseTqdmLine', () => {
@@ -25,5 +29,13 @@ describe('LineSplitter', () => {
     expect(s.push('c\r\nd\ne')).toEqual(['bc', 'd']);
     expect(s.flush()).toEqual(['e']);
     expect(s.flush()).toEqual([]);
+  });
+});
+
+describe('defaultRegistryDir', () => {
+  it('follows the state dir, then the data dir, then the home directory', () => {
+    expect(defaultRegistryDir({ NIGHTSHIFT_STATE_DIR: '/s', NIGHTSHIFT_DATA_DIR: '/d' })).toBe('/s/pids');
+    expect(defaultRegistryDir({ NIGHTSHIFT_DATA_DIR: '/d' })).toBe('/d/pids');
+    expect(defaultRegistryDir({})).toBe(join(homedir(), '.nightshift', 'pids'));
   });
 });
