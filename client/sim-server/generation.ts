@@ -135,6 +135,10 @@ export class Generation implements TimelineEvent {
     const cursor = this.cursor;
     const total = this.plan.tokens;
     const neverEnding = this.faults.neverEnding;
+    // Lateness is measured against the real clock at send time, not the batch's `now`.
+    const timed = now !== Infinity;
+    const sendTime = timed ? performance.now() : 0;
+    const stats = this.ctx.stats;
     let out = '';
     while (this.timing.nextAt <= now + TOLERANCE_MS) {
       if (cursor.emitted >= total) {
@@ -148,6 +152,7 @@ export class Generation implements TimelineEvent {
       }
       cursor.next();
       out += writer.token(cursor);
+      if (timed) stats.emitted(sendTime - this.timing.nextAt);
       const sent = cursor.emitted;
       if (sent === this.faults.disconnectAfter) {
         // Cut only once the tokens before the cut have really left, so the client sees exactly N.

@@ -1,5 +1,7 @@
 // Request accounting at the endpoint, so tests and demos can check what actually reached the "model"
-// (e.g. that a resumed suite did not re-send finished samples). Exposed as GET /sim/stats.
+// (e.g. that a resumed suite did not re-send finished samples), and the simulator's own timing error:
+// how late each streamed token left relative to its planned time. Exposed as GET /sim/stats.
+import * as hdr from 'hdr-histogram-js';
 
 export interface ModelStats {
   /** Every request that named this model, by route template ("/v1/chat/completions", …). */
@@ -20,11 +22,22 @@ export interface ModelStats {
   load_ms_total: number;
 }
 
+export interface LatenessSummary {
+  /** Streamed tokens sent on a timed schedule (zero-delay streams are written at once and not counted). */
+  tokens: number;
+  /** Send time minus planned time, ms (negative = early, within the 0.5 ms tolerance). */
+  lateness_ms: { min: number; p50: number; p90: number; p99: number; max: number } | null;
+}
+
 export interface SimStats {
   requests: number;
   routes: Record<string, number>;
   models: Record<string, ModelStats & { state: string }>;
+  emission: LatenessSummary;
 }
+
+/** Offset so early sends (≥ −0.5 ms) are positive integers in the histogram (µs). */
+const LATENESS_OFFSET_US = 1000;
 
 function emptyModelStats(): ModelStats {
   return {
@@ -46,6 +59,7 @@ export class StatsRecorder {
   private requests = 0;
   private routes: Record<string, number> = {};
   private models = new Map<string, ModelStats>();
+  private lateness = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
 
   constructor(private readonly modelIds: readonly string[]) {
     this.reset();
@@ -55,6 +69,7 @@ export class StatsRecorder {
     this.requests = 0;
     this.routes = {};
     this.models.clear();
+    this.lateness.reset();
     for (const id of this.modelIds) this.models.set(id, emptyModelStats());
   }
 
@@ -88,9 +103,29 @@ export class StatsRecorder {
     if (aborted) m.aborted++;
   }
 
+  /** Records one token's send time minus its planned time (ms). */
+  emitted(latenessMs: number): void {
+    this.lateness.recordValue(Math.max(1, Math.round(latenessMs * 1000) + LATENESS_OFFSET_US));
+  }
+
   snapshot(states: (id: string) => string): SimStats {
     const models: SimStats['models'] = {};
     for (const [id, m] of this.models) models[id] = { ...m, routes: { ...m.routes }, state: states(id) };
-    return { requests: this.requests, routes: { ...this.routes }, models };
+    const h = this.lateness;
+    const ms = (us: number) => (us - LATENESS_OFFSET_US) / 1000;
+    const emission: LatenessSummary = {
+      tokens: h.totalCount,
+      lateness_ms:
+        h.totalCount === 0
+          ? null
+          : {
+              min: ms(h.minNonZeroValue),
+              p50: ms(h.getValueAtPercentile(50)),
+              p90: ms(h.getValueAtPercentile(90)),
+              p99: ms(h.getValueAtPercentile(99)),
+              max: ms(h.maxValue),
+            },
+    };
+    return { requests: this.requests, routes: { ...this.routes }, models, emission };
   }
 }

@@ -27,6 +27,7 @@ const ask = (content: string, extra: Record<string, unknown> = {}) => ({ model: 
 
 describe('chat completions, streamed', () => {
   it('streams OpenAI chunks: role first, content deltas, finish chunk, usage chunk, [DONE]', async () => {
+    const emittedBefore = server.stats().emission.tokens;
     const r = await stream(`${server.url}/v1/chat/completions`, ask('tell me something', { stream_options: { include_usage: true } }));
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/event-stream');
@@ -49,6 +50,10 @@ describe('chat completions, streamed', () => {
     expect(last.usage?.completion_tokens).toBeLessThanOrEqual(20);
     expect(last.usage?.prompt_tokens).toBe(countTokens('tell me something') + 7);
     expect(countTokens(content.join(''))).toBe(content.length);
+    // Every timed token's send time was checked against its plan (the simulator's own timing error).
+    const emission = server.stats().emission;
+    expect(emission.tokens - emittedBefore).toBe(content.length);
+    expect(emission.lateness_ms).not.toBeNull();
     // llama.cpp timings on the last chunk, consistent with usage and with each other.
     const t = last.timings as unknown as LlamaTimingsNumbers;
     expect(t.prompt_n).toBe(last.usage?.prompt_tokens);
