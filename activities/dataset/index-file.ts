@@ -55,7 +55,11 @@ export async function localShardRelation(connection: DuckDBConnection, datasetDi
   const present = names.filter((n) => covered.has(n));
   const parts: string[] = [];
   const lists: string[][] = [];
-  if (present.length > 0) {
+  if (present.length > 0 && present.length === covered.size) {
+    // Every indexed shard still exists (the normal case: shards are immutable): no filter needed, and
+    // binding a list of 10,000 names costs more than the query itself.
+    parts.push(`SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)})`);
+  } else if (present.length > 0) {
     lists.push(present);
     parts.push(`SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)}) WHERE shard IN (SELECT unnest($${first + lists.length - 1}))`);
   }
@@ -93,11 +97,13 @@ async function rebuildIndex(connection: DuckDBConnection, datasetDir: string, na
     // Rows already indexed are copied from the old index; only new shards are opened.
     const old = hadIndex ? await coveredShards(connection, indexPath) : new Set<string>();
     const fresh = files.filter((_, i) => !old.has(names[i]!));
+    const present = new Set(names);
     const sources: string[] = [];
     const lists: string[][] = [];
     if (old.size > 0) {
-      lists.push(names);
-      sources.push(`SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)}) WHERE shard IN (SELECT unnest($${lists.length}))`);
+      const gone = [...old].some((n) => !present.has(n));
+      if (gone) lists.push(names);
+      sources.push(`SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)})${gone ? ` WHERE shard IN (SELECT unnest($${lists.length}))` : ''}`);
     }
     if (fresh.length > 0) {
       lists.push(fresh);

@@ -13,6 +13,10 @@ import type { Envelope } from '../../activities/envelope/types.js';
 import { publishEnvelope, publishEnvelopes } from '../../activities/publish/publish.js';
 import { leaderboard } from '../../activities/dataset/query.js';
 import { withConnection } from '../../activities/dataset/duckdb.js';
+import { planShard } from '../../activities/publish/plan.js';
+import { writeParquet } from '../../activities/publish/parquet.js';
+import { flushDirectory } from '../../activities/publish/local-target.js';
+import { open, unlink } from 'node:fs/promises';
 
 const MODELS = 20;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -61,10 +65,32 @@ async function publishMany(dir: string, from: number, to: number, concurrency: n
   return ((to - from) / elapsed) * 1000;
 }
 
+/** Where one shard's time goes: mean ms per phase over `n` envelopes written to scratch files. */
+async function phaseBreakdown(dir: string, n = 100): Promise<Record<string, number>> {
+  const totals = { plan: 0, write: 0, fsync: 0, dirFlush: 0 };
+  for (let i = 0; i < n; i++) {
+    const [plan, planMs] = await timed(async () => planShard(benchEnvelope(1_000_000 + i)));
+    const file = join(dir, `phase-${i}.parquet`);
+    const [, writeMs] = await timed(() => writeParquet(plan.rows, file));
+    const [, fsyncMs] = await timed(async () => {
+      const handle = await open(file, 'r');
+      await handle.sync();
+      await handle.close();
+    });
+    const [, dirMs] = await timed(() => flushDirectory(dir));
+    totals.plan += planMs;
+    totals.write += writeMs;
+    totals.fsync += fsyncMs;
+    totals.dirFlush += dirMs;
+    await unlink(file);
+  }
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, Math.round((v / n) * 10) / 10]));
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const value = await work();
-  return [value, Math.round(performance.now() - started)];
+  return [value, performance.now() - started];
 }
 
 /** Leaderboard timings: the first query (cold: builds the index when the shards are new) and the
@@ -74,7 +100,7 @@ async function timeLeaderboard(dir: string, runs = 5): Promise<{ coldMs: number;
   const warm: number[] = [];
   for (let i = 0; i < runs; i++) warm.push((await timed(() => leaderboard({ datasetDir: dir })))[1]);
   warm.sort((a, b) => a - b);
-  return { coldMs, warmMs: warm[Math.floor(warm.length / 2)]!, rows: rows.length };
+  return { coldMs: Math.round(coldMs), warmMs: Math.round(warm[Math.floor(warm.length / 2)]!), rows: rows.length };
 }
 
 /** The same leaderboard straight over every shard file, without the index (what the index replaces). */
@@ -87,7 +113,7 @@ async function directLeaderboardMs(dir: string): Promise<number> {
       return (await s.runAndReadAll()).getRowObjectsJson();
     }),
   );
-  return ms;
+  return Math.round(ms);
 }
 
 async function main(): Promise<void> {
@@ -104,7 +130,9 @@ async function main(): Promise<void> {
     const atLarge = await timeLeaderboard(dir);
     // A few shards newer than the index: read directly beside it.
     await publishMany(dir, large, large + 50, 1);
-    const [, afterNewMs] = await timed(() => leaderboard({ datasetDir: dir }));
+    const afterNewMs = Math.round((await timed(() => leaderboard({ datasetDir: dir })))[1]);
+    const scratch = await mkdtemp(join(tmpdir(), 'ns-bench-phases-'));
+    const phases = await phaseBreakdown(scratch).finally(() => rm(scratch, { recursive: true, force: true }));
     const load = loadavg()[0]!.toFixed(1);
     const section = `<!-- publish:start -->
 ## Publish and leaderboard (\`npm run bench:publish\`)
@@ -122,6 +150,10 @@ leaderboard over 10,000 shards in < 1 s.
 | \`publishEnvelope\` one after another (first ${Math.min(small, 300)}; the activity's path) | ${Math.round(sequential)} |
 | \`publishEnvelopes\`, ${CONCURRENCY} in flight, up to ${small} shards | ${Math.round(batch)} |
 | \`publishEnvelopes\`, ${CONCURRENCY} in flight, ${small} → ${large} shards | ${Math.round(concurrent)} |
+
+Where one shard's time goes (mean of 100, one at a time): plan (validate, canonical JSON, sha256, rows)
+${phases.plan} ms · DuckDB COPY to parquet ${phases.write} ms · fsync of the file ${phases.fsync} ms · flush of the
+directory ${phases.dirFlush} ms.
 
 | leaderboard (latest per model × suite × result × metric, ${atLarge.rows} rows) | ${small} shards | ${large} shards |
 |---|---|---|
