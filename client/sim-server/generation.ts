@@ -11,8 +11,8 @@ import type { SimModel } from './model.js';
 import { collectReply, ReplyCursor, type ReplyPlan } from './reply.js';
 import type { SimRequest } from './request.js';
 import type { TimelineEvent } from './timeline.js';
+import { buildChatBody, buildCompletionBody } from './bodies.js';
 import { llamaTimings, type TimingPlan } from './timing.js';
-import { buildCompletionBody, buildChatBody } from './bodies.js';
 
 /** Never-ending streams with zero inter-token latency still pace at this interval (ms), not a busy loop. */
 const NEVER_ENDING_MIN_ITL_MS = 1;
@@ -23,7 +23,12 @@ export class Generation implements TimelineEvent {
   private ended = false;
   private readonly cursor: ReplyCursor;
   private writer: ChunkWriter | undefined;
-  private readonly abortHook = () => this.res.destroy();
+  /** Set when the server cut the request (model unloaded, server closing), so it is not counted as a client abort. */
+  private killed = false;
+  private readonly abortHook = () => {
+    this.killed = true;
+    this.res.destroy();
+  };
   private readonly plan: ReplyPlan;
   /** Tokens generated, for the stats (a completions batch sums its prompts' replies). */
   private generated = 0;
@@ -36,13 +41,12 @@ export class Generation implements TimelineEvent {
     private readonly plans: ReplyPlan[],
     private readonly timing: TimingPlan,
     private readonly faults: FaultDecision,
-    private readonly slotHeld: boolean,
   ) {
     this.plan = plans[0] as ReplyPlan;
     this.cursor = new ReplyCursor(this.plan);
     model.inflight.add(this.abortHook);
     res.on('close', () => {
-      if (!this.ended) this.end(false, true);
+      if (!this.ended) this.end(false, !this.killed);
     });
   }
 
@@ -64,7 +68,7 @@ export class Generation implements TimelineEvent {
     if (this.ended) return;
     this.ended = true;
     this.model.inflight.delete(this.abortHook);
-    if (this.slotHeld) this.model.releaseSlot();
+    this.model.releaseSlot();
     if (completed) this.ctx.stats.completed(this.model.spec.id, this.request.promptTokens, this.request.stream ? this.cursor.emitted : this.generated);
     else this.ctx.stats.failed(this.model.spec.id, aborted);
     this.ctx.requestEnded(this.model);

@@ -128,5 +128,5 @@ export async function handleInference(ctx: SimContext, req: IncomingMessage, res
       ? request.prompts.map((p) => planFor({ ...request, promptHash: hashString(p.text), lastUser: p.text, promptTokens: p.tokens }))
       : [planFor(request)];
   const timing = new TimingPlan(start, model.prefillMs(request.promptTokens), model.itlMs(), model.spec.jitter, model.rngFor(PURPOSE_JITTER, ordinal).next() * 2 ** 32);
-  new Generation(ctx, res, model, request, plans, timing, faults, true).start();
+  new Generation(ctx, res, model, request, plans, timing, faults).start();
 }

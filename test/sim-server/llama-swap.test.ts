@@ -104,6 +104,6 @@ describe('llama-swap emulation', () => {
     await expect((async () => {
       while (!(await reader.read()).done);
     })()).rejects.toThrow();
-    expect(server.stats().models['sim-slow']?.failed).toBe(1);
+    expect(server.stats().models['sim-slow']).toMatchObject({ failed: 1, aborted: 0, unloads: 1 });
   });
 });
