@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { createParser, type ParseError } from 'eventsource-parser';
 import { ChatAssembler, type ServerTimings, type ToolCall, type Usage } from './chat-assembler.js';
+import { InputError } from '../errors.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
 import { dispatchWithSendTime } from './send-time.js';
@@ -93,10 +94,10 @@ export function resolveBaseUrl(baseUrl: string): { origin: string; apiPrefix: st
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new EndpointError('model_endpoint_unreachable', `endpoint "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:11434)`);
+    throw new InputError(`endpoint "${baseUrl}" is not a URL (expected e.g. http://127.0.0.1:11434)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EndpointError('model_endpoint_unreachable', `endpoint "${baseUrl}" must be http:// or https://`);
+    throw new InputError(`endpoint "${baseUrl}" must be http:// or https:// (e.g. http://127.0.0.1:11434)`);
   }
   let path = url.pathname.replace(/\/+$/, '');
   if (!path.endsWith('/v1')) path += '/v1';

@@ -14,6 +14,7 @@ import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import type { Envelope, SystemInfo } from '../../activities/envelope/types.js';
 import { formatIssues, validateEnvelope } from '../../activities/envelope/validate.js';
+import { resolveBaseUrl } from '../../activities/endpoint/openai-client.js';
 import { InputError, SchemaError } from '../../activities/errors.js';
 import { memoryJournal, openJournal, type Journal } from '../../activities/journal/journal.js';
 import { detectSystem } from '../../activities/system/detect.js';
@@ -102,6 +103,7 @@ export async function resolveConfig(suite: PerfSuiteName, options: RunCommandOpt
 
 /** Runs the suite and writes the envelope; returns both. Throws SchemaError (nothing written) if invalid. */
 export async function runStandalone(suite: PerfSuiteName, options: RunCommandOptions): Promise<{ envelope: Envelope; path: string }> {
+  resolveBaseUrl(options.endpoint); // a malformed --endpoint fails here, before any slow work
   const config = await resolveConfig(suite, options);
   const gitSha = options.gitSha ?? (await headSha());
   if (!/^[0-9a-fA-F]{7,64}$/.test(gitSha)) throw new InputError(`--git-sha must be 7 to 64 hex digits, got "${gitSha}"`);

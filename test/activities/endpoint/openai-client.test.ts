@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIClient, resolveBaseUrl, type OpenAIClient } from '../../../activities/endpoint/openai-client.js';
 import { EndpointError } from '../../../activities/endpoint/errors.js';
+import { InputError } from '../../../activities/errors.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: unknown) => void;
 
@@ -58,7 +59,9 @@ describe('resolveBaseUrl', () => {
     expect(resolveBaseUrl('http://h:1')).toEqual({ origin: 'http://h:1', apiPrefix: '/v1' });
     expect(resolveBaseUrl('http://h:1/v1/')).toEqual({ origin: 'http://h:1', apiPrefix: '/v1' });
     expect(resolveBaseUrl('http://h:1/upstream/m')).toEqual({ origin: 'http://h:1', apiPrefix: '/upstream/m/v1' });
-    expect(() => resolveBaseUrl('localhost:11434')).toThrow(/http/);
+    expect(() => resolveBaseUrl('localhost:11434')).toThrow(InputError);
+    expect(() => resolveBaseUrl('localhost:11434')).toThrow('endpoint "localhost:11434" must be http:// or https://');
+    expect(() => resolveBaseUrl('not a url')).toThrow('endpoint "not a url" is not a URL');
   });
 });
 

@@ -78,6 +78,9 @@ describe('nightshift run', () => {
     const badFlag = await quiet(() => main(['run', 'ttft', '--endpoint', f.url, '--model', 'm', '--repeats', '0']));
     expect(badFlag.value).toBe(2);
     expect(badFlag.stderr).toContain('--repeats expects a positive integer, got "0"');
+    const badUrl = await quiet(() => main(['run', 'ttft', '--endpoint', 'localhost:11434', '--model', 'm', '--git-sha', 'abcdef1', '--no-progress']));
+    expect(badUrl.value).toBe(2);
+    expect(badUrl.stderr).toContain('endpoint "localhost:11434" must be http:// or https://');
     const badSuite = await quiet(() => main(['run', 'lm-eval', '--endpoint', f.url, '--model', 'm']));
     expect(badSuite.value).toBe(2);
     const config = join(dir, 'bad.toml');
