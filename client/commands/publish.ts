@@ -194,7 +194,7 @@ type Logger = Pick<pino.Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** json: pino lines on stderr. text: "level: message key=value" lines on stderr. */
 function makeLogger(format: 'text' | 'json', level: (typeof LOG_LEVELS)[number]): Logger {
-  if (format === 'json') return pino({ level, base: { command: 'publish' } }, pino.destination(2));
+  if (format === 'json') return pino({ level, base: { command: 'publish' } }, pino.destination({ fd: 2, sync: true }));
   const rank = LOG_LEVELS.indexOf(level);
   const line = (at: (typeof LOG_LEVELS)[number]) => (fields: object, message?: string) => {
     if (LOG_LEVELS.indexOf(at) < rank) return;
