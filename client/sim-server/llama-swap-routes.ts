@@ -1,11 +1,13 @@
 // llama-swap's own routes, so the llama-swap client and sweeps can be exercised without llama-swap:
-// GET /running, GET|* /upstream/<model>/health (loads the model first, as llama-swap does for any
-// /upstream call), POST /api/models/unload (all), POST /api/models/unload/<model>, GET /unload, and
-// llama-swap's GET /health ("OK"). Response shapes follow llama-swap's handlers.
+// GET /running, /upstream/<model>/health (loads the model first, as llama-swap does for any /upstream
+// call), POST /upstream/<model>/v1/(chat/)completions, POST /api/models/unload (all),
+// POST /api/models/unload/<model>, GET /unload, and llama-swap's GET /health ("OK"). Response shapes
+// follow llama-swap's handlers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.js';
 import { sendJson, sendSwapError, sendText } from './http.js';
 import { LoadError } from './model.js';
+import { handleInference } from './openai-routes.js';
 
 export const ROUTE_RUNNING = '/running';
 export const ROUTE_UPSTREAM_HEALTH = '/upstream/{model}/health';
@@ -40,6 +42,10 @@ export async function upstream(ctx: SimContext, req: IncomingMessage, res: Serve
   }
   const tail = rest.slice(model.spec.id.length);
   const route = tail === '/health' ? ROUTE_UPSTREAM_HEALTH : '/upstream/{model}' + tail;
+  // Inference straight to one model's process: the path names the model, the body's "model" is ignored.
+  if (req.method === 'POST' && (tail === '/v1/chat/completions' || tail === '/v1/completions')) {
+    return handleInference(ctx, req, res, tail === '/v1/chat/completions' ? 'chat' : 'completion', model, route);
+  }
   ctx.stats.request(route, model.spec.id);
   try {
     await ctx.pool.ensureLoaded(model);

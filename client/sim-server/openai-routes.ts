@@ -40,9 +40,21 @@ function resolveModel(ctx: SimContext, req: IncomingMessage, res: ServerResponse
   return model;
 }
 
-export async function handleInference(ctx: SimContext, req: IncomingMessage, res: ServerResponse, kind: 'chat' | 'completion'): Promise<void> {
+/**
+ * @param forced the model an /upstream/<model>/… path named (llama-swap sends the request to that
+ *   model's process whatever the body says); undefined for the /v1 routes.
+ * @param routeName the route key for the stats.
+ */
+export async function handleInference(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  kind: 'chat' | 'completion',
+  forced?: SimModel,
+  routeName?: string,
+): Promise<void> {
   const arrival = performance.now();
-  const route = kind === 'chat' ? ROUTE_CHAT : ROUTE_COMPLETIONS;
+  const route = routeName ?? (kind === 'chat' ? ROUTE_CHAT : ROUTE_COMPLETIONS);
   let body: Record<string, unknown> | undefined;
   let request: SimRequest;
   try {
@@ -51,13 +63,13 @@ export async function handleInference(ctx: SimContext, req: IncomingMessage, res
   } catch (error) {
     // Count the bad request against the model it named, when it named one we serve.
     const named = typeof body?.model === 'string' ? body.model : undefined;
-    const id = ctx.plain ? ctx.pool.order[0]?.spec.id : named;
+    const id = forced?.spec.id ?? (ctx.plain ? ctx.pool.order[0]?.spec.id : named);
     ctx.stats.request(route, id);
     if (id !== undefined) ctx.stats.failed(id);
     if (error instanceof HttpError) return sendError(res, error.status, error.message, error.type);
     throw error;
   }
-  const model = resolveModel(ctx, req, res, request.model);
+  const model = forced ?? resolveModel(ctx, req, res, request.model);
   ctx.stats.request(route, model?.spec.id);
   if (!model) return;
   const ordinal = ++model.requestCount;

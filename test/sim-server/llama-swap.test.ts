@@ -80,6 +80,15 @@ describe('llama-swap emulation', () => {
     expect(await (await fetch(`${server.url}/health`)).text()).toBe('OK');
   });
 
+  it('sends /upstream/<model>/v1/chat/completions to the model in the path', async () => {
+    server = await sim({ models: [model('sim-a'), model('sim-b')] });
+    const res = await postJson(`${server.url}/upstream/sim-b/v1/chat/completions`, ask('whatever'));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { model: string }).model).toBe('sim-b');
+    expect(server.stats().models['sim-b']?.routes).toEqual({ '/upstream/{model}/v1/chat/completions': 1 });
+    expect((await running(server.url)).map((r) => r.model)).toEqual(['sim-b']);
+  });
+
   it('counts requests per model and route at /sim/stats, and resets them', async () => {
     server = await sim({ models: [model('sim-a'), model('sim-b')], max_loaded_models: 2 });
     await postJson(`${server.url}/v1/chat/completions`, ask('sim-a'));
