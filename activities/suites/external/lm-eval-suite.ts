@@ -20,7 +20,7 @@ import { convertToolOutput } from './tool-output.js';
 import { locateResultsFile } from '../../converters/lm-eval-locate.js';
 
 export interface LmEvalSuiteOptions {
-  /** Pid-file registry for orphan reaping (default: $NIGHTSHIFT_STATE_DIR/pids or ~/.nightshift/pids). */
+  /** Pid-file registry for orphan reaping (default: defaultRegistryDir() in process-registry.ts). */
   registryDir?: string;
   /** Environment the tool's clean environment is drawn from (tests pass their own HF_HOME). */
   env?: NodeJS.ProcessEnv;
