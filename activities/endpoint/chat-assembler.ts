@@ -37,6 +37,11 @@ export interface ChunkEffect {
   content: boolean;
 }
 
+// Shared, frozen results: addChunk runs once per token, so it allocates nothing to report its effect.
+const NO_TOKEN: ChunkEffect = Object.freeze({ token: false, content: false });
+const OTHER_TOKEN: ChunkEffect = Object.freeze({ token: true, content: false });
+const CONTENT_TOKEN: ChunkEffect = Object.freeze({ token: true, content: true });
+
 export class ChatAssembler {
   private id: string | undefined;
   private model: string | undefined;
@@ -73,7 +78,7 @@ export class ChatAssembler {
         for (const piece of delta.tool_calls) if (this.addToolDelta(piece)) token = true;
       }
     }
-    return { token, content };
+    return content ? CONTENT_TOKEN : token ? OTHER_TOKEN : NO_TOKEN;
   }
 
   /** Reads a whole non-streamed `chat.completion` response. */

@@ -87,6 +87,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
+const STREAM_DECODE = { stream: true } as const;
 
 /** Splits a base URL into the pool origin and the API path prefix ending in /v1. */
 export function resolveBaseUrl(baseUrl: string): { origin: string; apiPrefix: string } {
@@ -300,7 +301,7 @@ function readStream(
       if (settled || done) return; // after [DONE]: let the rest (normally nothing) drain to the end
       bytes += piece.length;
       if (bytes > maxBytes) return fail(new EndpointError('response_too_large', `response exceeded ${maxBytes} bytes; stopped reading`));
-      parser.feed(decoder.decode(piece, { stream: true }));
+      parser.feed(decoder.decode(piece, STREAM_DECODE));
       if (failure) fail(failure);
     });
     body.on('end', () => {
