@@ -153,6 +153,11 @@ ${row(c1, '1 (closed loop)')}
 ${row(c64, `≈64 in flight (open loop, ${rate64.toFixed(1)} req/s, cap 80)`)}
 ${row(c64closed, '64 (closed loop, bursts)')}
 
+TTFT counts from the moment the request is written to the socket to the first token, so it includes the
+loopback round trip and the sim's request handling; the sim sends its headers on arrival, so TTFB shows
+that part and TTFT − TTFB is the sim's timed 50 ms. Schedule lag is the client's own lateness against
+its timeline (closed loop: the moment a slot became free; open loop: the arrival time).
+
 **(b) Client ceiling** — sim with zero delay, ${REPLY_TOKENS}-token streamed replies, concurrency 64, ${ceiling.requests} measured requests.
 Goal: ≥ 2,000 completed requests/s.
 
