@@ -150,17 +150,28 @@ export function planReply({ seed, model, request, neverEnding, toolDraw }: PlanI
   };
 
   let finishReason: FinishReason = 'stop';
+  let stopped = false;
   if (script) {
     if (script.reasoning !== undefined && thinking) pushReasoning(fixed(KIND_REASONING, script.reasoning));
     if (script.reply !== undefined) {
-      const s = fixed(KIND_CONTENT, script.reply);
+      // A stop sequence in the scripted reply ends it there (the sequence itself is not sent).
+      let reply = script.reply;
+      for (const stop of request.stop) {
+        const at = reply.indexOf(stop);
+        if (at !== -1) {
+          reply = reply.slice(0, at);
+          stopped = true;
+        }
+      }
+      const s = fixed(KIND_CONTENT, reply);
       if (s) sections.push(s);
     }
     script.tool_calls?.forEach((c, i) => {
       const args = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {});
       toolCalls.push({ id: toolCallId(wordSeed, i), name: c.name, argumentPieces: splitTokens(args) });
     });
-    finishReason = script.finish_reason ?? (script.tool_calls ? 'tool_calls' : 'stop');
+    finishReason = stopped ? 'stop' : (script.finish_reason ?? (script.tool_calls ? 'tool_calls' : 'stop'));
+    if (stopped) toolCalls.length = 0;
   } else {
     if (model.reasoning.enabled && thinking) {
       const [lo, hi] = model.reasoning.tokens;
@@ -176,7 +187,9 @@ export function planReply({ seed, model, request, neverEnding, toolDraw }: PlanI
       finishReason = 'tool_calls';
     } else {
       const [lo, hi] = model.reply_tokens;
-      const n = sizeRng.between(lo, hi);
+      let n = sizeRng.between(lo, hi);
+      // ignore_eos: the "EOS" never comes, so the reply runs to max_tokens (finish_reason "length").
+      if (request.ignoreEos && request.maxTokens !== undefined) n = Math.max(n, request.maxTokens + 1);
       sections.push({ kind: KIND_CONTENT, pieces: undefined, length: neverEnding ? Infinity : n, toolIndex: 0 });
     }
   }

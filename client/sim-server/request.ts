@@ -28,6 +28,10 @@ export interface SimRequest {
   /** "auto" | "none" | "required" | a forced function name. */
   toolChoice: string;
   forcedTool: string | undefined;
+  /** Stop sequences (cut scripted replies; pseudo-words never contain them). */
+  stop: string[];
+  /** ignore_eos (vLLM, llama-server): generate until max_tokens instead of the natural reply length. */
+  ignoreEos: boolean;
   /** chat_template_kwargs.enable_thinking when given. */
   thinking: boolean | undefined;
   /** /v1/completions: number of top logprobs asked for (undefined = none), echo. */
@@ -48,7 +52,14 @@ function optionalInt(body: Record<string, unknown>, key: string): number | undef
   return v;
 }
 
-function checkCommon(body: Record<string, unknown>): { model: string; stream: boolean; includeUsage: boolean; maxTokens: number | undefined } {
+function checkCommon(body: Record<string, unknown>): {
+  model: string;
+  stream: boolean;
+  includeUsage: boolean;
+  maxTokens: number | undefined;
+  stop: string[];
+  ignoreEos: boolean;
+} {
   const model = body.model;
   if (typeof model !== 'string' || model === '') bad('missing or invalid "model"');
   const n = body.n;
@@ -58,7 +69,13 @@ function checkCommon(body: Record<string, unknown>): { model: string; stream: bo
   const so = body.stream_options as { include_usage?: unknown } | undefined | null;
   const includeUsage = stream && typeof so === 'object' && so !== null && so.include_usage === true;
   const maxTokens = optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
-  return { model, stream, includeUsage, maxTokens };
+  const rawStop = body.stop;
+  let stop: string[] = [];
+  if (typeof rawStop === 'string') stop = [rawStop];
+  else if (Array.isArray(rawStop) && rawStop.every((x) => typeof x === 'string')) stop = rawStop as string[];
+  else if (rawStop !== undefined && rawStop !== null) bad('"stop" must be a string or an array of strings');
+  if (body.ignore_eos !== undefined && body.ignore_eos !== null && typeof body.ignore_eos !== 'boolean') bad('"ignore_eos" must be a boolean');
+  return { model, stream, includeUsage, maxTokens, stop: stop.filter((x) => x !== ''), ignoreEos: body.ignore_eos === true };
 }
 
 /** Text of a message's content: a string, or the text parts of a content array. */

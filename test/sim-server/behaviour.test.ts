@@ -80,6 +80,13 @@ describe('scripted answers', () => {
     expect(body.choices[0]?.finish_reason).toBe('length');
   });
 
+  it('ends a scripted reply at a stop sequence', async () => {
+    const body = await chat({ model: 'sim-scripted', messages: user('capital of France'), stop: [' is', 'Paris'] });
+    expect(body.choices[0]?.message.content).toBe('The capital of France');
+    expect(body.choices[0]?.finish_reason).toBe('stop');
+    expect(body.usage.completion_tokens).toBe(4);
+  });
+
   it('falls back to generated text when nothing matches', async () => {
     const body = await chat({ model: 'sim-scripted', messages: user('unrelated') });
     expect(body.choices[0]?.message.content).not.toBe('');

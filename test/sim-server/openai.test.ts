@@ -86,6 +86,15 @@ describe('chat completions, streamed', () => {
     }
   });
 
+  it('generates up to max_tokens with ignore_eos, past the natural reply length', async () => {
+    const r = await stream(`${server.url}/v1/chat/completions`, ask('fixed length', { max_tokens: 40, ignore_eos: true, stream_options: { include_usage: true } }));
+    const chunks = r.events as Chunk[];
+    expect(chunks[chunks.length - 1]?.usage?.completion_tokens).toBe(40);
+    expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('length');
+    const bad = await postJson(`${server.url}/v1/chat/completions`, ask('x', { ignore_eos: 'yes' }));
+    expect(bad.status).toBe(400);
+  });
+
   it('sends usage twice when the model mimics vllm-mlx', async () => {
     const s = await sim({ models: [model('sim-twice', { usage_twice: true })] });
     try {
