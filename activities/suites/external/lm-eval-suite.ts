@@ -8,14 +8,14 @@
 // rest to the model. (lm-eval does not cache requests that sample, i.e. do_sample = true: those re-run.)
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { NightshiftError } from '../../errors.js';
+import { ConfigError, NightshiftError } from '../../errors.js';
 import type { SuiteContext, SuiteOutcome, SuiteRunner } from '../types.js';
 import { cleanEnv } from './clean-env.js';
 import { findLmEval } from './find-tool.js';
 import { buildLmEvalArgs, lmEvalPaths } from './lm-eval-command.js';
 import type { LmEvalConfig } from './lm-eval-config.js';
 import { LmEvalProgress } from './lm-eval-progress.js';
-import { runTool } from './run-tool.js';
+import { ExternalToolError, runTool } from './run-tool.js';
 import { convertToolOutput } from './tool-output.js';
 import { locateResultsFile } from '../../converters/lm-eval-locate.js';
 
@@ -28,6 +28,19 @@ export interface LmEvalSuiteOptions {
 
 export function createLmEvalSuite(options: LmEvalSuiteOptions = {}): SuiteRunner<LmEvalConfig> {
   return (context) => runLmEval(context, options);
+}
+
+// lm-eval failures that the config causes and a retry cannot fix: they become ConfigError, which the
+// sweep's retry policy does not retry (a crash or a dropped connection stays retryable).
+const CONFIG_FAILURES: Array<{ pattern: RegExp; key: string }> = [
+  { pattern: /Tasks not found: /, key: 'tasks' },
+  { pattern: /which is marked as unsafe\. Set confirm_run_unsafe_code/, key: 'confirm_run_unsafe_code' },
+];
+
+function asConfigError(error: unknown): ConfigError | undefined {
+  if (!(error instanceof ExternalToolError)) return undefined;
+  const known = CONFIG_FAILURES.find((f) => error.logTail.some((line) => f.pattern.test(line)));
+  return known ? new ConfigError(`lm-eval config key "${known.key}": ${error.message}`, { cause: error }) : undefined;
 }
 
 /** The lm-eval suite with default options; register it for suites whose config is configs/lm-eval/*.toml. */
@@ -46,21 +59,25 @@ async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSui
   const progress = new LmEvalProgress();
   const started = Date.now();
 
-  await runTool({
-    tool: 'lm-eval',
-    command: tool.path,
-    args,
-    cwd: config.include_path ?? context.workDir,
-    env: cleanEnv({ allowHub: config.allow_hub_downloads, from: sourceEnv }),
-    logPath: join(context.workDir, 'lm-eval.log'),
-    signal: context.signal,
-    timeoutMs: config.timeout_minutes * 60_000,
-    ...(options.registryDir ? { registryDir: options.registryDir } : {}),
-    onLine: (line) => {
-      const p = progress.update(line);
-      if (p) context.onProgress(p);
-    },
-  });
+  try {
+    await runTool({
+      tool: 'lm-eval',
+      command: tool.path,
+      args,
+      cwd: config.include_path ?? context.workDir,
+      env: cleanEnv({ allowHub: config.allow_hub_downloads, from: sourceEnv }),
+      logPath: join(context.workDir, 'lm-eval.log'),
+      signal: context.signal,
+      timeoutMs: config.timeout_minutes * 60_000,
+      ...(options.registryDir ? { registryDir: options.registryDir } : {}),
+      onLine: (line) => {
+        const p = progress.update(line);
+        if (p) context.onProgress(p);
+      },
+    });
+  } catch (error) {
+    throw asConfigError(error) ?? error;
+  }
 
   const resultsFile = await locateResultsFile(paths.outputDir);
   // An attempt that found an older run's file would publish stale numbers: the file must be this run's.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../../client/sim-server/server.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
+import { ConfigError } from '../../../activities/errors.js';
 import { memoryJournal } from '../../../activities/journal/journal.js';
 import { loadLmEvalConfig, parseLmEvalConfig } from '../../../activities/suites/external/lm-eval-config.js';
 import { createLmEvalSuite } from '../../../activities/suites/external/lm-eval-suite.js';
@@ -217,7 +218,7 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
     expect(chatRequests() - start).toBe(atCancel);
   }, 300_000);
 
-  it('a task that does not exist fails with lm-eval\'s own message', async () => {
+  it('a task that does not exist fails, not retryably, with lm-eval\'s own message', async () => {
     const suite = createLmEvalSuite({ registryDir: join(scratch, 'pids'), env });
     const error = await suite({
       endpoint: sim.url,
@@ -228,8 +229,10 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
       workDir: join(scratch, 'missing'),
       onProgress: () => undefined,
     }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ExternalToolError);
-    expect((error as Error).message).toMatch(/lm-eval exited with code 1/);
+    // A config mistake: ConfigError, which the sweep does not retry; lm-eval's own words are in it.
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^lm-eval config key "tasks": lm-eval exited with code 1/);
     expect((error as Error).message).toContain('Tasks not found: nightshift_no_such_task');
+    expect((error as Error).cause).toBeInstanceOf(ExternalToolError);
   }, 300_000);
 });
