@@ -9,6 +9,10 @@ import { registerViewerCommand } from './commands/viewer.js';
 import { registerPublishCommand } from './commands/publish.js';
 import { registerResultsCommand } from './commands/results.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSweepCommand } from './commands/sweep.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerDevCommand } from './commands/dev.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('nightshift')
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
   registerPublishCommand(program);
   registerResultsCommand(program);
   registerRunCommand(program);
+  registerSweepCommand(program);
+  registerWorkerCommand(program);
+  registerDevCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

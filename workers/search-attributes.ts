@@ -3,13 +3,11 @@
 // Works on the dev server and self-hosted servers; where it is not allowed (e.g. Temporal Cloud without
 // the rights) it reports false and workflows simply do not upsert them.
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
 
-const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
+// temporal.api.enums.v1.IndexedValueType numbers (the proto package is CommonJS without ESM named
+// exports, so the two values this needs are spelled out).
+const INDEXED_VALUE_TYPE = { KEYWORD: 2, KEYWORD_LIST: 7 } as const;
 
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
 export function devServerSearchAttributeFlags(): string[] {
@@ -24,7 +22,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     if (missing.length === 0) return true;
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, TYPES[k.type] as temporal.api.enums.v1.IndexedValueType])),
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type as keyof typeof INDEXED_VALUE_TYPE]])),
     });
     return true;
   } catch {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from '../errors.js';
 import type { SuiteRunner } from './types.js';
+import { qualitySuiteEntries } from './quality/registry-entries.js';
 
 export interface SuiteEntry {
   /** Loads the runner module on first use. Each runner has its own config type, which its loadConfig
@@ -45,8 +46,26 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** The lm-eval suites (schema names whose configs live in configs/lm-eval/<suite>.toml). */
+export const LM_EVAL_SWEEP_SUITES = ['reasoning', 'coding', 'knowledge', 'math-hard'] as const;
+
 /** Every suite this build can run. */
 export function defaultSuiteRegistry(): SuiteRegistry {
-  const entries: Array<[string, SuiteEntry]> = [];
+  const entries: Array<[string, SuiteEntry]> = [
+    ['throughput', {
+      runner: async () => (await import('./perf/throughput.js')).throughputSuite,
+      // The perf runners validate (and default) the merged config themselves.
+      loadConfig: (overrides) => loadTomlConfig('nightshift/throughput.toml', overrides),
+    }],
+    ['ttft', {
+      runner: async () => (await import('./perf/ttft.js')).ttftSuite,
+      loadConfig: (overrides) => loadTomlConfig('nightshift/ttft.toml', overrides),
+    }],
+    ...qualitySuiteEntries(),
+    ...LM_EVAL_SWEEP_SUITES.map((suite): [string, SuiteEntry] => [suite, {
+      runner: async () => (await import('./external/lm-eval-suite.js')).lmEvalSuite,
+      loadConfig: async (overrides) => (await import('./external/lm-eval-config.js')).loadLmEvalConfig(`${configsDir}lm-eval/${suite}.toml`, overrides),
+    }]),
+  ];
   return new Map(entries);
 }

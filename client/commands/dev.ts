@@ -1,0 +1,28 @@
+// `nightshift dev`: a Temporal dev server for one-machine use, with a persistent database under the data
+// directory (sweeps survive a restart), its Web UI, and Nightshift's search attributes registered.
+// Runs until SIGINT/SIGTERM. Start `nightshift worker` in another terminal.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { dataDir } from '../../activities/sweep/paths.js';
+import { startDevServer } from '../temporal/dev-server.js';
+import { findTemporalCli } from '../temporal/temporal-cli.js';
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('run a local Temporal dev server (persistent db under the data dir, Web UI)')
+    .option('--port <n>', 'gRPC port', '7233')
+    .option('--ui-port <n>', 'Web UI port', '8233')
+    .option('--data-dir <dir>', 'data directory (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
+    .action(async (o: { port: string; uiPort: string; dataDir?: string }) => {
+      const temporalPath = await findTemporalCli((l) => process.stderr.write(`${l}\n`));
+      const dbFile = join(o.dataDir ?? dataDir(), 'temporal', 'dev.sqlite');
+      const server = await startDevServer({ temporalPath, dbFile, port: Number(o.port), uiPort: Number(o.uiPort) });
+      process.stderr.write(`Temporal dev server on ${server.address} (db ${dbFile})\nWeb UI: ${server.uiUrl}\nWorkers: TEMPORAL_ADDRESS=${server.address} nightshift worker\n`);
+      process.stdout.write(`${JSON.stringify({ event: 'listening', address: server.address, ui: server.uiUrl, db: dbFile })}\n`);
+      const stop = () => void server.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
+    });
+}

@@ -1,0 +1,29 @@
+// `nightshift worker`: the host worker (activities that touch the model server, one at a time, on a
+// queue named for this host) and the orchestration worker (workflows, publish) in one process, or either
+// alone. Prints one JSON line {"event":"ready",...} on stdout once polling; SIGINT/SIGTERM shut down
+// gracefully (running activities are cancelled and drained).
+import type { Command } from 'commander';
+import { startWorkers } from '../../workers/run.js';
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run the Nightshift Temporal workers (host + orchestration by default)')
+    .option('--host-only', 'only the host worker (model-server activities)')
+    .option('--orchestration-only', 'only the orchestration worker (workflows, publish)')
+    .option('--host-queue <name>', 'host task queue (default $NIGHTSHIFT_HOST_QUEUE or nightshift-host-<hostname>)')
+    .option('--data-dir <dir>', 'journals and work directories (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
+    .option('--dataset <dir>', 'dataset directory for shards when a sweep names none')
+    .action(async (o: { hostOnly?: boolean; orchestrationOnly?: boolean; hostQueue?: string; dataDir?: string; dataset?: string }) => {
+      if (o.hostOnly && o.orchestrationOnly) throw new (await import('../../activities/errors.js')).InputError('--host-only and --orchestration-only exclude each other');
+      const workers = await startWorkers({
+        host: !o.orchestrationOnly,
+        orchestration: !o.hostOnly,
+        ...(o.hostQueue ? { hostQueue: o.hostQueue } : {}),
+        ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+        ...(o.dataset ? { dataset: o.dataset } : {}),
+      });
+      process.stdout.write(`${JSON.stringify({ event: 'ready', pid: process.pid, hostQueue: o.orchestrationOnly ? null : workers.hostQueue, orchestration: !o.hostOnly, namespace: workers.namespace })}\n`);
+      await workers.done;
+    });
+}

@@ -1,0 +1,19 @@
+// The CLI's Temporal client, from the same standard environment configuration the workers use.
+import { Client } from '@temporalio/client';
+import { connectClient, temporalTarget, type TemporalTarget } from '../../workers/connection.js';
+
+export async function openClient(target: TemporalTarget = temporalTarget()): Promise<{ client: Client; target: TemporalTarget; close(): Promise<void> }> {
+  const connection = await connectClient(target).catch((error: unknown) => {
+    throw new Error(`cannot reach the Temporal server at ${target.address} (set TEMPORAL_ADDRESS, or start one with \`nightshift dev\`): ${(error as Error).message}`);
+  });
+  const client = new Client({ connection, namespace: target.namespace });
+  return { client, target, close: () => connection.close() };
+}
+
+/** Web UI link for a workflow (the dev server's UI; TEMPORAL_UI_URL overrides for other servers). */
+export function webUiLink(uiBase: string | undefined, namespace: string, workflowId?: string): string | undefined {
+  const base = process.env.TEMPORAL_UI_URL ?? uiBase;
+  if (!base) return undefined;
+  const root = `${base.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows`;
+  return workflowId ? `${root}/${encodeURIComponent(workflowId)}` : root;
+}
