@@ -67,6 +67,25 @@ describe('chat completions, streamed', () => {
     expect(t.predicted_ms).toBeCloseTo((t.predicted_n - 1) * 0.5, 9);
   });
 
+  it('keeps connections alive and completes many concurrent streams intact', async () => {
+    const res = await postJson(`${server.url}/v1/chat/completions`, ask('keep-alive?'));
+    expect(res.headers.get('connection')).toBe('keep-alive');
+    await res.arrayBuffer();
+    const before = server.stats().models['sim-zero']?.completed ?? 0;
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        stream(`${server.url}/v1/chat/completions`, { model: 'sim-zero', messages: [{ role: 'user', content: `request ${i}` }], stream_options: { include_usage: true } }),
+      ),
+    );
+    for (const r of results) {
+      expect(r.done).toBe(true);
+      const chunks = r.events as Chunk[];
+      expect(chunks.filter((c) => c.choices[0]?.delta.content).length).toBe(12);
+      expect(chunks[chunks.length - 1]?.usage?.completion_tokens).toBe(12);
+    }
+    expect(server.stats().models['sim-zero']?.completed).toBe(before + 200);
+  });
+
   it('without include_usage sends no usage and puts timings on the finish chunk', async () => {
     const r = await stream(`${server.url}/v1/chat/completions`, ask('no usage please'));
     const chunks = r.events as Chunk[];
