@@ -25,14 +25,15 @@ export class HttpError extends Error {
   }
 }
 
+// Whole responses carry Content-Length (as llama-server's do), so clients need not parse chunked framing.
 export function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, extraHeaders ? { ...JSON_HEADERS, ...extraHeaders } : JSON_HEADERS);
+  res.writeHead(status, { ...JSON_HEADERS, ...extraHeaders, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, TEXT_HEADERS);
+  res.writeHead(status, { ...TEXT_HEADERS, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
