@@ -33,6 +33,8 @@ export class SimModel {
   private loadTimer: NodeJS.Timeout | undefined;
   private rejectLoad: ((error: Error) => void) | undefined;
   private waiting: Array<() => void> = [];
+  /** Bumped by every load and unload; a load that finishes under an older epoch was cancelled. */
+  private loadEpoch = 0;
   /** Abort hooks of in-flight requests, run when the model is unloaded (its "process" is killed). */
   readonly inflight = new Set<() => void>();
 
@@ -57,11 +59,14 @@ export class SimModel {
     this.state = 'starting';
     this.loadAttempts++;
     const attempt = this.loadAttempts;
+    const epoch = ++this.loadEpoch;
     const fails = this.rngFor(PURPOSE_LOAD, attempt).next() < this.faults.load_fail_rate;
     const ms = this.spec.load_ms + this.faults.load_delay_ms;
     this.loadPromise = new Promise<void>((resolve, reject) => {
       this.rejectLoad = reject;
       const finish = () => {
+        // An unload (or a newer load) got here first: this load's outcome no longer matters.
+        if (epoch !== this.loadEpoch) return;
         this.loadTimer = undefined;
         this.loadPromise = undefined;
         this.rejectLoad = undefined;
@@ -84,6 +89,7 @@ export class SimModel {
   /** Stops the model: a pending load fails, in-flight requests are cut off as if the process died. */
   unload(): boolean {
     const wasRunning = this.state !== 'stopped';
+    this.loadEpoch++;
     if (this.loadTimer) clearTimeout(this.loadTimer);
     this.loadTimer = undefined;
     const reject = this.rejectLoad;

@@ -53,6 +53,13 @@ describe('llama-swap emulation', () => {
     expect(server.stats().models['sim-b']?.unloads).toBe(1);
   });
 
+  it('never ends up with more models loaded than allowed, even when instant loads are preloaded together', async () => {
+    server = await sim({ models: [model('sim-a', { preload: true }), model('sim-b', { preload: true })] });
+    for (let i = 0; i < 20 && (await running(server.url)).some((r) => r.state !== 'ready'); i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await running(server.url)).toMatchObject([{ model: 'sim-b', state: 'ready' }]);
+  });
+
   it('loads through /upstream/<model>/health and unloads with POST /api/models/unload and GET /unload', async () => {
     server = await sim({ models: [model('sim-a', { load_ms: 50 }), model('sim-b')], max_loaded_models: 2 });
     const health = await fetch(`${server.url}/upstream/sim-a/health`);
