@@ -10,7 +10,7 @@ import { ChatAssembler, type ServerTimings, type ToolCall, type Usage } from './
 import { InputError } from '../errors.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
-import { dispatchWithSendTime } from './send-time.js';
+import { observeRequest, WireTimes } from './wire-times.js';
 
 export type { ToolCall, Usage, ServerTimings } from './chat-assembler.js';
 
@@ -146,13 +146,15 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
     const sentAt = performance.now();
     const record = emptyRecord(call.intendedSendAt ?? sentAt, sentAt);
     const assembler = new ChatAssembler();
+    const wire = new WireTimes(stream);
+    let release: (() => void) | undefined;
     try {
       if (ended) throw new EndpointError('aborted', 'request aborted before it was sent');
-      const response = await dispatchWithSendTime(
-        (at) => (record.sentAt = at),
-        () => pool.request({ method: 'POST', path, headers, body, signal: controller.signal }),
-      );
-      record.firstByteAt = performance.now();
+      const observed = observeRequest(wire);
+      release = observed.release;
+      const response = await pool.request({ method: 'POST', path, headers: { ...headers, ...observed.header }, body, signal: controller.signal });
+      if (wire.sentAt !== undefined) record.sentAt = wire.sentAt;
+      record.firstByteAt = wire.headersAt ?? performance.now();
       record.status = response.statusCode;
       if (response.statusCode >= 400) {
         const text = await readCapped(response.body, ERROR_BODY_LIMIT, true);
@@ -165,7 +167,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
       }
       const contentType = String(response.headers['content-type'] ?? '');
       if (stream && contentType.includes('text/event-stream')) {
-        await readStream(response.body, assembler, record, maxBytes, call.onTokenGap);
+        await readStream(response.body, assembler, record, maxBytes, call.onTokenGap, wire);
       } else {
         // Non-streamed, or a server that ignored `stream: true` and answered with one JSON body.
         const text = await readCapped(response.body, maxBytes, false);
@@ -195,6 +197,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
       record.status ??= failure.status;
       throw failure;
     } finally {
+      release?.();
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
     }
@@ -226,6 +229,7 @@ function readStream(
   record: RequestRecord,
   maxBytes: number,
   onTokenGap: ((gapMs: number) => void) | undefined,
+  wire: WireTimes,
 ): Promise<void> {
   const decoder = new TextDecoder();
   let now = 0;
@@ -296,8 +300,8 @@ function readStream(
       body.destroy(error instanceof Error ? error : undefined);
     };
     body.on('data', (piece: Buffer) => {
-      // One clock reading per network read: every event parsed from it arrived at the same moment.
-      now = performance.now();
+      // One time per network read (when undici parsed it): every event in it arrived at that moment.
+      now = wire.nextChunkAt(performance.now());
       if (settled || done) return; // after [DONE]: let the rest (normally nothing) drain to the end
       bytes += piece.length;
       if (bytes > maxBytes) return fail(new EndpointError('response_too_large', `response exceeded ${maxBytes} bytes; stopped reading`));

@@ -8,10 +8,10 @@ import type { EndpointErrorClass } from './errors.js';
 export interface RequestRecord {
   /** When the schedule wanted the request sent (equals sentAt when no schedule was given). */
   intendedSendAt: number;
-  /** When the request was written to the socket (undici's sendHeaders), or, if that was not observed,
-   * when it was handed to the connection pool. TTFT and E2E count from here. */
+  /** When the whole request had been written to the socket (undici's bodySent), or, if that was not
+   * observed, when it was handed to the connection pool. TTFT, TTFB and E2E count from here. */
   sentAt: number;
-  /** When the response status and headers arrived. */
+  /** When the response status and headers arrived (parsed by undici). */
   firstByteAt?: number;
   /** When the first generated token arrived: content, reasoning or tool-call text. */
   firstTokenAt?: number;

@@ -125,6 +125,24 @@ describe('chatCompletion, streamed', () => {
     expect(r.record.sentAt).toBeGreaterThan(intended);
   });
 
+  it('times every request at the wire (socket write, headers and chunks parsed), not only the first', async () => {
+    const url = await serve((_req, res) => {
+      sse(res);
+      res.write(chunk({ content: 'a' }));
+      setTimeout(() => res.end(finish() + 'data: [DONE]\n\n'), 2);
+    });
+    const c = client(url);
+    for (let i = 0; i < 4; i++) {
+      const rec = (await c.chatCompletion(ask)).record;
+      // Observed send time: strictly after the call (the request had to be built and written first);
+      // an unobserved one would equal the intended time exactly.
+      expect(rec.sentAt).toBeGreaterThan(rec.intendedSendAt);
+      expect(rec.firstByteAt!).toBeGreaterThan(rec.sentAt);
+      expect(rec.firstTokenAt!).toBeGreaterThanOrEqual(rec.firstByteAt!);
+      expect(rec.endAt).toBeGreaterThan(rec.firstTokenAt!);
+    }
+  });
+
   it('flags token counts as estimated when the server sends no usage', async () => {
     const url = await serve((_req, res) => {
       sse(res);
