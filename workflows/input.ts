@@ -24,6 +24,8 @@ export interface SweepInput {
   unload?: boolean;
   /** Attempts per suite activity before the pair is recorded as failed. */
   suiteAttempts?: number;
+  /** Seconds a suite may go without a heartbeat before it counts as lost (worker died) and is retried. */
+  heartbeatTimeoutSeconds?: number;
   /** Envelope `trigger`. */
   trigger?: TriggerName;
   /** Envelope `git_sha`; default: the host worker's checkout (HEAD). */
@@ -49,6 +51,7 @@ export interface ResolvedSweepInput {
   warmUp: boolean;
   unload: boolean;
   suiteAttempts: number;
+  heartbeatTimeoutSeconds: number;
   trigger: TriggerName;
   gitSha: string | undefined;
   prNumber: number | null;
@@ -62,12 +65,13 @@ export const SWEEP_DEFAULTS = {
   warmUp: true,
   unload: true,
   suiteAttempts: 3,
+  heartbeatTimeoutSeconds: 120,
   trigger: 'local' as TriggerName,
   prNumber: null,
 } as const;
 
 const KNOWN_KEYS = [
-  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts',
+  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts', 'heartbeatTimeoutSeconds',
   'trigger', 'gitSha', 'prNumber', 'dataset', 'tags', 'pairs', 'retryOf',
 ] as const;
 
@@ -113,6 +117,9 @@ export function validateSweepInput(raw: unknown): ValidationResult {
   }
   if (x.suiteAttempts !== undefined && !(Number.isInteger(x.suiteAttempts) && (x.suiteAttempts as number) >= 1 && (x.suiteAttempts as number) <= 20)) {
     add('suiteAttempts', `expected an integer from 1 to 20, got ${describe(x.suiteAttempts)}`);
+  }
+  if (x.heartbeatTimeoutSeconds !== undefined && !(Number.isInteger(x.heartbeatTimeoutSeconds) && (x.heartbeatTimeoutSeconds as number) >= 10 && (x.heartbeatTimeoutSeconds as number) <= 3600)) {
+    add('heartbeatTimeoutSeconds', `expected an integer from 10 to 3600, got ${describe(x.heartbeatTimeoutSeconds)}`);
   }
   if (x.trigger !== undefined && !(TRIGGERS as readonly unknown[]).includes(x.trigger)) {
     add('trigger', `expected one of ${TRIGGERS.join(', ')}, got ${describe(x.trigger)}`);
@@ -164,6 +171,7 @@ export function validateSweepInput(raw: unknown): ValidationResult {
       warmUp: (x.warmUp as boolean | undefined) ?? SWEEP_DEFAULTS.warmUp,
       unload: (x.unload as boolean | undefined) ?? SWEEP_DEFAULTS.unload,
       suiteAttempts: (x.suiteAttempts as number | undefined) ?? SWEEP_DEFAULTS.suiteAttempts,
+      heartbeatTimeoutSeconds: (x.heartbeatTimeoutSeconds as number | undefined) ?? SWEEP_DEFAULTS.heartbeatTimeoutSeconds,
       trigger: (x.trigger as TriggerName | undefined) ?? SWEEP_DEFAULTS.trigger,
       gitSha: x.gitSha as string | undefined,
       prNumber: (x.prNumber as number | null | undefined) ?? SWEEP_DEFAULTS.prNumber,

@@ -94,7 +94,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
       try {
         run = await runSkippable(() =>
           acts.runSuite.executeWithOptions(
-            { ...suiteOptions(sweep.suiteAttempts), taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
+            { ...suiteOptions(sweep.suiteAttempts, sweep.heartbeatTimeoutSeconds), taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
             [{ sweepId: input.sweepId, endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {} }],
           ),
         );

@@ -32,13 +32,14 @@ export const WARM_UP: ActivityOptions = {
 };
 
 /** Suites run for hours (lm-eval on a big model overnight), so startToClose is generous; the heartbeat
- * timeout (2 min) is what notices a dead worker. The activity heartbeats every sample and on a timer every
- * few seconds, and the worker's maxHeartbeatThrottleInterval (5 s) keeps sends far inside 2 min.
- * maximumAttempts comes from the sweep input (`suiteAttempts`, default 3); resume makes retries cheap. */
-export function suiteOptions(attempts: number): ActivityOptions {
+ * timeout (input `heartbeatTimeoutSeconds`, default 2 min) is what notices a dead worker. The activity
+ * heartbeats every sample and on a timer every few seconds, and the worker's maxHeartbeatThrottleInterval
+ * (5 s) keeps sends far inside it. maximumAttempts comes from the sweep input (`suiteAttempts`, default 3);
+ * resume from the journal makes retries cheap. */
+export function suiteOptions(attempts: number, heartbeatTimeoutSeconds = 120): ActivityOptions {
   return {
     startToCloseTimeout: '12h',
-    heartbeatTimeout: '2m',
+    heartbeatTimeout: `${heartbeatTimeoutSeconds}s`,
     retry: { ...transientRetry, initialInterval: '5s', maximumAttempts: attempts },
   };
 }
