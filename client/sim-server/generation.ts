@@ -177,7 +177,10 @@ export class Generation implements TimelineEvent {
     if (!this.res.write(out) && neverEnding) {
       // A slow reader of an endless stream: stop producing until it drains, so memory stays bounded.
       this.res.once('drain', () => {
-        if (!this.ended) this.ctx.timeline.at(Math.max(this.timing.nextAt, performance.now()), this);
+        if (this.ended) return;
+        // Re-time from now: the reader was the bottleneck, and catching up would only refill the buffer.
+        this.timing.nextAt = Math.max(this.timing.nextAt, performance.now());
+        this.ctx.timeline.at(this.timing.nextAt, this);
       });
       return;
     }

@@ -38,6 +38,8 @@ export interface SimStats {
 
 /** Offset so early sends (≥ −0.5 ms) are positive integers in the histogram (µs). */
 const LATENESS_OFFSET_US = 1000;
+/** The histogram's range (one hour); anything later is recorded as one hour. */
+const LATENESS_MAX_US = 3_600_000_000;
 
 function emptyModelStats(): ModelStats {
   return {
@@ -59,7 +61,7 @@ export class StatsRecorder {
   private requests = 0;
   private routes: Record<string, number> = {};
   private models = new Map<string, ModelStats>();
-  private lateness = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  private lateness = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: LATENESS_MAX_US, numberOfSignificantValueDigits: 3 });
 
   constructor(private readonly modelIds: readonly string[]) {
     this.reset();
@@ -105,7 +107,7 @@ export class StatsRecorder {
 
   /** Records one token's send time minus its planned time (ms). */
   emitted(latenessMs: number): void {
-    this.lateness.recordValue(Math.max(1, Math.round(latenessMs * 1000) + LATENESS_OFFSET_US));
+    this.lateness.recordValue(Math.min(LATENESS_MAX_US, Math.max(1, Math.round(latenessMs * 1000) + LATENESS_OFFSET_US)));
   }
 
   snapshot(states: (id: string) => string): SimStats {
