@@ -16,10 +16,12 @@ export const INDEX_FILE = 'results.parquet';
 /** Uncovered shards read directly below this count; at or above it a query refreshes the index first. */
 export const REINDEX_AFTER = 64;
 
-/** Columns kept in the index: everything the result queries filter, sort or return. */
+/** Columns kept in the index: everything the result queries and the viewer filter, sort or return. */
 export const INDEX_COLUMNS = [
-  'timestamp', 'suite', 'model', 'name', 'metric', 'value', 'unit', 'git_sha', 'trigger',
-  'model_revision', 'quantization', 'tags', 'envelope_hash', 'result_index',
+  'schema_version', 'timestamp', 'suite', 'model', 'name', 'metric', 'value', 'unit', 'git_sha', 'trigger',
+  'model_revision', 'quantization', 'skipped', 'system_os', 'system_chip', 'system_memory_gb', 'duration_seconds',
+  'prompt_tokens_per_second', 'decode_tokens_per_second', 'total_tokens_per_second', 'first_token_latency_ms',
+  'peak_rss_mb', 'tags', 'envelope_hash', 'result_index',
 ] as const;
 
 export interface ShardRelation {
@@ -76,9 +78,24 @@ export async function localShardRelation(connection: DuckDBConnection, datasetDi
   };
 }
 
+/**
+ * Brings the index up to date when at least REINDEX_AFTER shards are not covered (the same rule queries
+ * use). Returns the index path when an index covering the listed shards exists afterwards.
+ */
+export async function refreshIndex(connection: DuckDBConnection, datasetDir: string): Promise<{ indexPath: string; covered: Set<string> } | undefined> {
+  const names = (await readdir(join(datasetDir, SHARD_DIR)).catch(() => [] as string[])).filter((n) => n.endsWith('.parquet')).sort();
+  if (names.length === 0) return undefined;
+  const indexPath = join(datasetDir, INDEX_DIR, INDEX_FILE);
+  let covered = await coveredShards(connection, indexPath);
+  const uncovered = names.filter((n) => !covered.has(n)).length;
+  if (uncovered >= REINDEX_AFTER && (await rebuildIndex(connection, datasetDir, names, covered.size > 0))) covered = new Set(names);
+  return covered.size > 0 ? { indexPath, covered } : undefined;
+}
+
 async function coveredShards(connection: DuckDBConnection, indexPath: string): Promise<Set<string>> {
   try {
-    const reader = await connection.runAndReadAll(`SELECT DISTINCT shard FROM read_parquet(${sqlString(indexPath)})`);
+    // Selecting every index column also rejects an index written with another column set.
+    const reader = await connection.runAndReadAll(`SELECT DISTINCT shard FROM (SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)}))`);
     return new Set(reader.getRowObjectsJson().map((r) => String(r.shard)));
   } catch {
     // No index yet, or one this version cannot read: the shards themselves are always enough.

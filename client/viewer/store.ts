@@ -4,6 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { refreshIndex } from '../../activities/dataset/index-file.js';
 
 /** Columns copied into the read model; the envelope JSON stays in the shard and is read per run. */
 const MODEL_COLUMNS = [
@@ -75,9 +76,29 @@ export class ViewerStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
+    if (this.seen.size === 0) await this.seedFromIndex(new Set(files));
     const fresh = files.filter((f) => !this.seen.has(f));
     // Batches keep each read_parquet call's file list (and a failure's blast radius) bounded.
     for (let i = 0; i < fresh.length; i += 500) await this.load(fresh.slice(i, i + 500));
+  }
+
+  /** Loads what the dataset's derived index covers in one read (refreshing it when many shards are new),
+   * so the viewer starts in milliseconds over thousands of shards. Any failure just means the shards are
+   * read one batch at a time instead. */
+  private async seedFromIndex(present: Set<string>): Promise<void> {
+    const datasetDir = join(this.dataDir, '..');
+    try {
+      const index = await refreshIndex(this.connection, datasetDir);
+      if (!index) return;
+      const select = MODEL_COLUMNS.map((c) => `CAST(${c} AS ${columnType(c)}) AS ${c}`).join(', ');
+      await this.connection.run(`INSERT INTO results SELECT ${select}, shard FROM read_parquet(${sqlString(index.indexPath)})`);
+      const gone = [...index.covered].filter((f) => !present.has(f));
+      for (const f of gone) await this.connection.run('DELETE FROM results WHERE shard = $f', { f });
+      for (const f of index.covered) if (present.has(f)) this.seen.add(f);
+    } catch {
+      await this.connection.run('DELETE FROM results');
+      this.seen.clear();
+    }
   }
 
   private async load(batch: string[]): Promise<void> {

@@ -94,3 +94,21 @@ describe('viewer over an empty dataset', () => {
     expect(await store.status()).toMatchObject({ shards: 0, rows: 0, warnings: [] });
   });
 });
+
+describe('viewer over a dataset large enough for the derived index', () => {
+  it('starts from the index, matches a direct read, and drops shards deleted since', async () => {
+    const { existsSync, readdirSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'ns-viewer-index-'));
+    for (let night = 0; night < 24; night++) {
+      for (const model of SAMPLE_MODELS) await publishEnvelope(sampleEnvelope(model, night, 'reasoning'), { datasetDir: dir });
+    }
+    const store = await ViewerStore.open(dir);
+    expect(existsSync(join(dir, 'index', 'results.parquet'))).toBe(true);
+    expect(await store.status()).toMatchObject({ shards: 72, rows: 72, warnings: [] });
+
+    const victim = readdirSync(join(dir, 'data'))[0]!;
+    rmSync(join(dir, 'data', victim));
+    const reopened = await ViewerStore.open(dir);
+    expect(await reopened.status()).toMatchObject({ shards: 71, rows: 71 });
+  });
+});
