@@ -145,7 +145,7 @@ describe('benchmarkSweep', () => {
     expect(queued.queued).toEqual([{ model: 'r-a', suite: 'ttft' }]);
     const rejected = await handle.executeUpdate(retryFailedSuitesUpdate, { args: [{ model: 'nope' }] }).then(() => undefined, (e: unknown) => e as Error);
     release();
-    expect(rejected?.cause?.message).toMatch(/model "nope" is not in this sweep/);
+    expect((rejected?.cause as Error | undefined)?.message).toMatch(/model "nope" is not in this sweep/);
     const result = (await handle.result()) as SweepResult;
     expect(result.counts).toEqual({ passed: 4, failed: 0, skipped: 0 });
     expect(calls.filter((c) => c.startsWith('suite r-a'))).toEqual(['suite r-a throughput', 'suite r-a ttft', 'suite r-a ttft']);

@@ -1,0 +1,57 @@
+// Regenerates the committed histories replayed by replay.test.ts:
+//   npx tsx test/workflows/record-histories.ts
+// Run it only when a workflow change is meant to change histories (and then version the change with
+// patched() if running sweeps must survive it). Activities are doubles: the histories are about the
+// workflows' commands, not what the activities did.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { SweepActivities } from '../../activities/sweep/activities.js';
+import { startWorkers } from '../../workers/run.js';
+import { skipModelSignal } from '../../workflows/definitions.js';
+import { ensureTool } from '../support/tools.js';
+import { startHarness } from './harness.js';
+
+const out = fileURLToPath(new URL('./histories/', import.meta.url));
+
+const doubles: Partial<SweepActivities> = {
+  loadModel: async () => ({ loadSeconds: 0 }),
+  warmUp: async () => ({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
+  runSuite: async (input) => {
+    if (input.model === 'm-fail' && input.suite === 'ttft') throw ApplicationFailure.nonRetryable('simulated failure', 'InputError');
+    if (input.model === 'm-slow') await new Promise((r) => setTimeout(r, 1500));
+    const info = Context.current().info;
+    return { suite: input.suite, model: input.model, results: [{ name: 'x', metric: 'score', value: 1, unit: 'ratio' }], errors: [], startedAt: new Date(info.scheduledTimestampMs).toISOString(), completed: 1, total: 1, attempt: info.attempt, resumedFrom: 0, journalPath: '' };
+  },
+  releaseModel: async () => ({ unloaded: true }),
+  publishSuite: async ({ run }) => ({ shard: `/d/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
+};
+
+const h = await startHarness();
+const workers = await startWorkers({ target: h.target, hostQueue: 'record-host', activities: doubles });
+const temporal = ensureTool('temporal');
+// File name = the workflow id (URI-encoded): replay must use the id the history was recorded under.
+const save = async (workflowId: string) => {
+  const { stdout } = await promisify(execFile)(temporal, ['workflow', 'show', '--address', h.server.address, '--workflow-id', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+  await writeFile(`${out}${encodeURIComponent(workflowId)}.json`, stdout);
+};
+try {
+  const a = await h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: 'replay-basic', args: [{ models: ['m-ok', 'm-fail'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' }] });
+  await a.result();
+  await save('replay-basic');
+  await save('replay-basic/m-fail');
+
+  const b = await h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: 'replay-skip', args: [{ models: ['m-slow', 'm-skipped'], suites: ['ttft'], endpoint: 'http://127.0.0.1:9' }] });
+  await b.signal(skipModelSignal, { model: 'm-skipped', reason: 'recorded skip' });
+  await b.result();
+  await save('replay-skip');
+
+  const c = await h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: 'replay-invalid', args: [{ models: [], suites: ['nope'], endpoint: 'x' }] });
+  await c.result().catch(() => undefined);
+  await save('replay-invalid');
+} finally {
+  await workers.shutdown();
+  await h.close();
+}
