@@ -88,6 +88,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const STREAM_DECODE = { stream: true } as const;
+const DRAIN_GRACE_MS = 2_000;
 
 /** Splits a base URL into the pool origin and the API path prefix ending in /v1. */
 export function resolveBaseUrl(baseUrl: string): { origin: string; apiPrefix: string } {
@@ -302,20 +303,28 @@ function readStream(
     body.on('data', (piece: Buffer) => {
       // One time per network read (when undici parsed it): every event in it arrived at that moment.
       now = wire.nextChunkAt(performance.now());
-      if (settled || done) return; // after [DONE]: let the rest (normally nothing) drain to the end
+      if (settled) return; // after [DONE]: the rest (normally nothing) drains to the end
       bytes += piece.length;
       if (bytes > maxBytes) return fail(new EndpointError('response_too_large', `response exceeded ${maxBytes} bytes; stopped reading`));
       parser.feed(decoder.decode(piece, STREAM_DECODE));
-      if (failure) fail(failure);
+      if (failure) return fail(failure);
+      if (done) {
+        // The reply is complete: resolve now. The body drains in the background and frees the
+        // connection; a server that never ends its response after [DONE] gets that connection closed
+        // after a grace period instead of holding the request until its timeout.
+        settled = true;
+        resolve();
+        const guard = setTimeout(() => body.destroy(), DRAIN_GRACE_MS);
+        guard.unref();
+        body.once('close', () => clearTimeout(guard));
+      }
     });
     body.on('end', () => {
       if (settled) return;
-      if (!done) {
-        parser.reset({ consume: true });
-        if (failure) return fail(failure);
-        if (!assembler.sawFinish) return fail(new EndpointError('connection_lost', 'stream ended without [DONE] or a finish_reason (truncated)'));
-        record.endAt = performance.now();
-      }
+      parser.reset({ consume: true });
+      if (failure) return fail(failure);
+      if (!done && !assembler.sawFinish) return fail(new EndpointError('connection_lost', 'stream ended without [DONE] or a finish_reason (truncated)'));
+      if (!done) record.endAt = performance.now();
       settled = true;
       resolve();
     });

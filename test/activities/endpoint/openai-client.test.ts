@@ -143,6 +143,20 @@ describe('chatCompletion, streamed', () => {
     }
   });
 
+  it('completes at [DONE] even if the server never ends the response, and later drops that connection', async () => {
+    let closed: Promise<void> = Promise.resolve();
+    const url = await serve((req, res) => {
+      closed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+      sse(res);
+      res.write(chunk({ content: 'done' }));
+      res.write(finish());
+      res.write('data: [DONE]\n\n'); // …and the chunked response is never ended
+    });
+    const r = await client(url).chatCompletion(ask, { timeoutMs: 60_000 });
+    expect(r).toMatchObject({ content: 'done', finishReason: 'stop' });
+    await closed; // the grace period ran out and the client closed the socket
+  });
+
   it('flags token counts as estimated when the server sends no usage', async () => {
     const url = await serve((_req, res) => {
       sse(res);
