@@ -21,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/activities.js';
 import {
+  fitKeywordList,
   ORCHESTRATION_QUEUE,
   retryFailedSuitesUpdate,
   SEARCH_ATTRIBUTES,
@@ -93,7 +94,7 @@ export async function benchmarkSweep(rawInput: unknown): Promise<SweepResult> {
   const useSearchAttributes = env.searchAttributes;
   if (useSearchAttributes) {
     upsertSearchAttributes([
-      { key: SEARCH_ATTRIBUTES.models, value: input.models },
+      { key: SEARCH_ATTRIBUTES.models, value: fitKeywordList(input.models) },
       { key: SEARCH_ATTRIBUTES.suites, value: input.suites },
       { key: SEARCH_ATTRIBUTES.status, value: 'running' },
     ]);

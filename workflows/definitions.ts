@@ -34,3 +34,16 @@ export const SEARCH_ATTRIBUTES = {
   status: defineSearchAttributeKey('NightshiftStatus', SearchAttributeType.KEYWORD),
   sweepId: defineSearchAttributeKey('NightshiftSweepId', SearchAttributeType.KEYWORD),
 } as const;
+
+/** The server caps one search attribute value at 2 KiB (dev server default); a long model list keeps the
+ * first entries that fit and the sweep stays findable by them (the full list is in the memo). */
+export function fitKeywordList(values: string[], limitBytes = 1800): string[] {
+  const out: string[] = [];
+  let size = 2;
+  for (const v of values) {
+    size += v.length * 3 + 3; // worst-case UTF-8 bytes, quotes and comma
+    if (size > limitBytes) break;
+    out.push(v);
+  }
+  return out;
+}
