@@ -1,0 +1,43 @@
+// Sweep input validation (pure): defaults, and every problem reported at once.
+import { describe, expect, it } from 'vitest';
+import { SWEEP_DEFAULTS, validateSweepInput } from '../../workflows/input.js';
+import { childSlug } from '../../workflows/slug.js';
+import { fitKeywordList } from '../../workflows/definitions.js';
+
+describe('validateSweepInput', () => {
+  it('fills every default for the three required fields', () => {
+    const r = validateSweepInput({ models: ['a/b'], suites: ['ttft'], endpoint: 'http://127.0.0.1:11434/' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.input).toMatchObject({ endpoint: 'http://127.0.0.1:11434', warmUp: true, unload: true, suiteAttempts: SWEEP_DEFAULTS.suiteAttempts, heartbeatTimeoutSeconds: 120, trigger: 'local', prNumber: null, tags: {}, suiteConfig: {} });
+  });
+
+  it('lists every problem, not just the first', () => {
+    const r = validateSweepInput({ models: ['m', 'm', 3], suites: [], endpoint: 'localhost:11434', suiteAttempts: 0, trigger: 'nightly', tags: { a: 1 }, suiteConfig: { ttft: {} }, pairs: [{ model: 'x', suite: 'ttft' }], bogus: true });
+    expect(r.ok).toBe(false);
+    const fields = r.problems.map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(['bogus', 'models[1]', 'models[2]', 'suites', 'endpoint', 'suiteAttempts', 'trigger', 'tags.a', 'suiteConfig.ttft', 'pairs[0].model', 'pairs[0].suite']));
+  });
+
+  it('rejects a non-object input with an example of the expected shape', () => {
+    const r = validateSweepInput('models=a');
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]?.message).toContain('"models"');
+  });
+});
+
+describe('child ids and search attribute limits', () => {
+  it('keeps lossless model ids readable and disambiguates lossy ones', () => {
+    expect(childSlug('mlx-community/Qwen3.5-9B-MLX-4bit')).toBe('mlx-community--Qwen3.5-9B-MLX-4bit');
+    expect(childSlug('my model')).not.toBe(childSlug('my:model'));
+    expect(childSlug('my model')).toMatch(/^my-model-[0-9a-f]{8}$/);
+  });
+
+  it('fits a long model list into the 2 KiB search attribute value', () => {
+    const models = Array.from({ length: 200 }, (_, i) => `org/model-number-${i}`);
+    const kept = fitKeywordList(models);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(models.length);
+    expect(JSON.stringify(kept).length).toBeLessThan(2048);
+  });
+});
