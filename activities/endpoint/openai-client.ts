@@ -11,8 +11,18 @@ import { InputError } from '../errors.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
 import { observeRequest, WireTimes } from './wire-times.js';
+import { RawCapture, type RawResponseBody } from './raw-capture.js';
 
 export type { ToolCall, Usage, ServerTimings } from './chat-assembler.js';
+export type { RawResponseBody } from './raw-capture.js';
+
+declare module './errors.js' {
+  interface EndpointError {
+    /** With `captureRaw`: the body bytes that arrived before the failure (an error body, a stream cut
+     * off, a response past the size cap). Absent when no response came at all. */
+    raw?: RawResponseBody;
+  }
+}
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
@@ -47,6 +57,13 @@ export interface ChatCallOptions {
   intendedSendAt?: number;
   /** Called with every gap between token-carrying chunks, in ms (feed a histogram here). */
   onTokenGap?: (gapMs: number) => void;
+  /**
+   * Also keep the response body exactly as it arrived (the SSE text of a streamed reply up to its end,
+   * the JSON text of a non-streamed one, an error body), capped at the client's `maxResponseBytes`;
+   * it comes back as `raw` on the result or on the EndpointError. Off by default: the load generator's
+   * requests keep nothing per chunk.
+   */
+  captureRaw?: boolean;
 }
 
 export interface ChatCompletionResult {
@@ -60,6 +77,8 @@ export interface ChatCompletionResult {
   timings?: ServerTimings;
   streamed: boolean;
   record: RequestRecord;
+  /** The body as received, when the call asked for `captureRaw`. */
+  raw?: RawResponseBody;
 }
 
 export interface OpenAIClientOptions {
@@ -149,6 +168,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
     const assembler = new ChatAssembler();
     const wire = new WireTimes(stream);
     let release: (() => void) | undefined;
+    let capture: RawCapture | undefined;
     try {
       if (ended) throw new EndpointError('aborted', 'request aborted before it was sent');
       const observed = observeRequest(wire);
@@ -157,8 +177,10 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
       if (wire.sentAt !== undefined) record.sentAt = wire.sentAt;
       record.firstByteAt = wire.headersAt ?? performance.now();
       record.status = response.statusCode;
+      const contentType = headerText(response.headers['content-type']);
+      if (call.captureRaw) capture = new RawCapture(maxBytes, contentType);
       if (response.statusCode >= 400) {
-        const text = await readCapped(response.body, ERROR_BODY_LIMIT, true);
+        const text = await readCapped(response.body, ERROR_BODY_LIMIT, true, capture);
         const serverMessage = serverMessageOf(text);
         throw new EndpointError(
           errorClassForStatus(response.statusCode),
@@ -166,12 +188,14 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
           { status: response.statusCode, serverMessage },
         );
       }
-      const contentType = String(response.headers['content-type'] ?? '');
-      if (stream && contentType.includes('text/event-stream')) {
+      if (stream && contentType?.includes('text/event-stream')) {
+        // The capture listens beside the stream reader (registered first, so it sees every piece the
+        // reader sees) rather than inside it: a request that captures nothing runs the reader unchanged.
+        if (capture) response.body.on('data', capture.add.bind(capture));
         await readStream(response.body, assembler, record, maxBytes, call.onTokenGap, wire);
       } else {
         // Non-streamed, or a server that ignored `stream: true` and answered with one JSON body.
-        const text = await readCapped(response.body, maxBytes, false);
+        const text = await readCapped(response.body, maxBytes, false, capture);
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
@@ -189,11 +213,12 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
       const result = assembler.result();
       fillTokens(record, result.usage, request, result);
       record.finishReason = result.finishReason;
-      return { ...result, streamed: stream, record };
+      return capture ? { ...result, streamed: stream, record, raw: capture.result() } : { ...result, streamed: stream, record };
     } catch (error) {
       record.endAt = performance.now();
       const failure = classify(error, ended, timeoutMs, origin);
       failure.record = record;
+      if (capture) failure.raw = capture.result();
       record.errorClass = failure.errorClass;
       record.status ??= failure.status;
       throw failure;
@@ -333,22 +358,30 @@ function readStream(
 }
 
 /** Reads a body as text up to `limit` bytes; past it either truncates (error bodies) or fails. */
-async function readCapped(body: Body, limit: number, truncate: boolean): Promise<string> {
+async function readCapped(body: Body, limit: number, truncate: boolean, capture?: RawCapture): Promise<string> {
   const pieces: Buffer[] = [];
   let bytes = 0;
   for await (const piece of body) {
     bytes += piece.length;
     if (bytes > limit) {
       body.destroy();
+      const kept = piece.subarray(0, piece.length - (bytes - limit));
+      capture?.add(kept);
+      capture?.cut();
       if (truncate) {
-        pieces.push(piece.subarray(0, piece.length - (bytes - limit)));
+        pieces.push(kept);
         break;
       }
       throw new EndpointError('response_too_large', `response exceeded ${limit} bytes; stopped reading`);
     }
     pieces.push(piece);
+    capture?.add(piece);
   }
   return Buffer.concat(pieces).toString('utf8');
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function throwIfErrorObject(parsed: unknown): void {
