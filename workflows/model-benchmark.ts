@@ -79,7 +79,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
     } catch (error) {
       if (skipReason !== undefined) skipRest(skipReason);
       else if (isCancellation(error)) throw error;
-      else failAll(`model did not load: ${reason(error)}`);
+      else failAll(`model did not load or warm up: ${reason(error)}`);
     }
 
     for (const suite of input.suites) {

@@ -7,6 +7,8 @@
 //   which the suite passes to every request / child process.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { openJournal } from '../journal/journal.js';
+import { autoMemoryTarget, PeakRssSampler } from '../memory/index.js';
+import type { MemorySnapshot } from '../envelope/types.js';
 import { HEARTBEAT_TICK_MS } from '../../workflows/policies.js';
 import type { SuiteRegistry } from '../suites/registry.js';
 import { journalPath, workDirFor } from './paths.js';
@@ -37,6 +39,7 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
   const beat = () => ctx.heartbeat(last);
   beat();
   const timer = setInterval(beat, HEARTBEAT_TICK_MS);
+  const sampler = await startPeakSampler(input.endpoint, input.model);
   try {
     const runner = await entry.runner();
     const outcome = await runner({
@@ -67,9 +70,33 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
       attempt: info.attempt,
       resumedFrom,
       journalPath: journal.path ?? '',
+      ...(await peakOf(sampler)),
     };
   } finally {
     clearInterval(timer);
+    await sampler?.stop().catch(() => undefined);
     await journal.close();
   }
+}
+
+// Peak RSS of the model server while the suite runs (the envelope's "peak" memory snapshot). Sampling is
+// best effort: an endpoint on another host or a server whose process cannot be found gives no reading,
+// never a failed suite.
+async function startPeakSampler(endpoint: string, model: string): Promise<PeakRssSampler | undefined> {
+  try {
+    const target = await autoMemoryTarget({ endpoint, model });
+    if ('problem' in target) return undefined;
+    const sampler = new PeakRssSampler(target, { intervalMs: 1000 });
+    await sampler.start();
+    return sampler;
+  } catch {
+    return undefined;
+  }
+}
+
+async function peakOf(sampler: PeakRssSampler | undefined): Promise<{ peakMemory?: MemorySnapshot }> {
+  if (!sampler) return {};
+  const report = await sampler.stop().catch(() => undefined);
+  if (report?.peak_rss_mb === undefined) return {};
+  return { peakMemory: { phase: 'peak', rss_gb: Math.round((report.peak_rss_mb / 1024) * 1000) / 1000 } };
 }
