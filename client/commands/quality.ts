@@ -52,6 +52,7 @@ interface RunFlags {
   thinkingControl: ThinkingControl;
   thinkingMaxTokens: number;
   timeoutPerCase?: number;
+  stream?: boolean;
   journal?: string;
   fresh?: boolean;
   previousResult?: string;
@@ -84,6 +85,7 @@ export function registerQualityCommand(program: Command): void {
     .addOption(new Option('--thinking-control <how>', 'how thinking is switched').choices(['enable_thinking', 'reasoning_effort']).default('enable_thinking'))
     .option('--thinking-max-tokens <n>', 'max_tokens while thinking is on', positiveInt('--thinking-max-tokens'), 16384)
     .option('--timeout-per-case <seconds>', 'fixed per-scenario budget instead of the speed-scaled one', finiteNumber('--timeout-per-case'))
+    .option('--stream', 'send scenarios streamed (the saved raw_body is then the SSE text); default one JSON body each')
     .option('--journal <file>', 'journal for resuming (default: <save-json>.journal.jsonl)')
     .option('--fresh', 'discard an existing journal and start over')
     .option('--previous-result <file>', 'compare with an earlier saved result')
@@ -160,7 +162,7 @@ async function qualityRun(flags: RunFlags): Promise<number> {
   const journalPath = flags.journal ?? (flags.saveJson ? `${flags.saveJson}.journal.jsonl` : undefined);
   if (journalPath && flags.fresh) await rm(journalPath, { force: true });
   const journal: Journal = journalPath ? await openJournal(journalPath) : memoryJournal();
-  const identity = JSON.stringify({ endpoint: flags.endpoint, model: flags.model, packs: packs.map((p) => `${p.meta.pack_id}@${p.meta.version}`), scenarios: flags.scenario ?? [], repeat: flags.repeat, overrides, fromServer: Boolean(flags.samplingFromServer), thinking: flags.thinking ?? 'pack', control: flags.thinkingControl, tmax: flags.thinkingMaxTokens, timeout: flags.timeoutPerCase ?? null });
+  const identity = JSON.stringify({ endpoint: flags.endpoint, model: flags.model, packs: packs.map((p) => `${p.meta.pack_id}@${p.meta.version}`), scenarios: flags.scenario ?? [], repeat: flags.repeat, overrides, fromServer: Boolean(flags.samplingFromServer), thinking: flags.thinking ?? 'pack', control: flags.thinkingControl, tmax: flags.thinkingMaxTokens, timeout: flags.timeoutPerCase ?? null, ...(flags.stream ? { stream: true } : {}) });
   if (journal.has('__run__') && journal.get('__run__') !== identity) {
     await journal.close();
     throw new InputError(`journal ${journalPath} belongs to a different run (other endpoint, model, packs or sampling); use --fresh to discard it or --journal to choose another file`);
@@ -188,6 +190,7 @@ async function qualityRun(flags: RunFlags): Promise<number> {
           fromServer: Boolean(flags.samplingFromServer),
         },
         ...(flags.timeoutPerCase !== undefined ? { timeoutPerCaseSeconds: flags.timeoutPerCase } : {}),
+        ...(flags.stream ? { stream: true } : {}),
       },
       {
         journal,

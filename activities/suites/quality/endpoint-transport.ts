@@ -1,15 +1,22 @@
 // The quality runner's one door to the model: a request body in, a chat-completions response (or a
-// classified transport failure) out, through the shared OpenAI client. Requests are sent
-// non-streamed: verdicts need the whole answer, and one body per scenario is what the saved result
-// keeps.
+// classified transport failure) out, through the shared OpenAI client, together with the body exactly
+// as the server sent it. Requests are sent non-streamed by default (verdicts need the whole answer, and
+// one JSON body per scenario is compact to keep); `stream` sends them streamed, and the kept body is
+// then the SSE text.
 import { EndpointError } from '../../endpoint/errors.js';
-import { type ChatCompletionRequest, type ChatCompletionResult, createOpenAIClient } from '../../endpoint/openai-client.js';
+import { type ChatCompletionRequest, type ChatCompletionResult, type RawResponseBody, createOpenAIClient } from '../../endpoint/openai-client.js';
 import { decodeTokensPerSecond } from '../../endpoint/request-record.js';
 import type { FailureMode } from './failure-modes.js';
+import type { RawBody } from './result-types.js';
 
 export type TransportOutcome =
-  | { ok: true; response: Record<string, unknown>; latencySeconds: number; status: number | undefined }
-  | { ok: false; mode: FailureMode; detail: string; latencySeconds: number; status: number | undefined };
+  | { ok: true; response: Record<string, unknown>; latencySeconds: number; status: number | undefined; raw?: RawBody }
+  | { ok: false; mode: FailureMode; detail: string; latencySeconds: number; status: number | undefined; raw?: RawBody };
+
+export interface TransportOptions {
+  /** Send scenarios streamed (the saved body is then the SSE text). Default false. */
+  stream?: boolean;
+}
 
 export interface QualityTransport {
   send(body: Record<string, unknown>, timeoutSeconds: number, signal?: AbortSignal): Promise<TransportOutcome>;
@@ -35,9 +42,10 @@ export function toClientRequest(body: Record<string, unknown>, stream: boolean):
 }
 
 /**
- * The response in chat-completions shape, rebuilt from what the client read. The shared client does
- * not hand out the body bytes, so this is the assembled response (content, reasoning as
- * reasoning_content, tool calls, finish_reason, usage, llama.cpp timings) — see docs/quality.md.
+ * The response in chat-completions shape, rebuilt from what the client read (content, reasoning as
+ * reasoning_content, tool calls, finish_reason, usage, llama.cpp timings): one shape whatever the
+ * server's dialect or streaming, which is what the verifiers judge and rescore re-judges. The bytes
+ * themselves are kept beside it (rawBodyOf) — see docs/quality.md.
  */
 export function responseFromResult(r: ChatCompletionResult): Record<string, unknown> {
   const message: Record<string, unknown> = { role: 'assistant', content: r.content === '' && r.toolCalls.length > 0 ? null : r.content };
@@ -52,6 +60,19 @@ export function responseFromResult(r: ChatCompletionResult): Record<string, unkn
   if (r.usage) response.usage = r.usage;
   if (r.timings) response.timings = r.timings;
   return response;
+}
+
+/** The saved form of a captured body (snake_case like the rest of the result file). */
+export function rawBodyOf(raw: RawResponseBody | undefined, streamed: boolean): RawBody | undefined {
+  if (!raw) return undefined;
+  return {
+    streamed,
+    content_type: raw.contentType ?? null,
+    bytes: raw.bytes,
+    truncated: raw.truncated,
+    limit_bytes: raw.limitBytes,
+    ...(raw.text !== undefined ? { text: raw.text } : { base64: raw.base64 ?? '' }),
+  };
 }
 
 export function failureModeFor(error: EndpointError): FailureMode {
@@ -69,19 +90,22 @@ export function failureModeFor(error: EndpointError): FailureMode {
   }
 }
 
-export function openAITransport(endpoint: string, connections: number): QualityTransport {
+export function openAITransport(endpoint: string, connections: number, options: TransportOptions = {}): QualityTransport {
   const client = createOpenAIClient({ baseUrl: endpoint, connections });
   const origin = new URL(client.baseUrl).origin;
+  const stream = options.stream === true;
   return {
     async send(body, timeoutSeconds, signal) {
       const started = performance.now();
       try {
-        const result = await client.chatCompletion(toClientRequest(body, false), { timeoutMs: timeoutSeconds * 1000, ...(signal ? { signal } : {}) });
-        return { ok: true, response: responseFromResult(result), latencySeconds: (performance.now() - started) / 1000, status: result.record.status };
+        const result = await client.chatCompletion(toClientRequest(body, stream), { timeoutMs: timeoutSeconds * 1000, captureRaw: true, ...(signal ? { signal } : {}) });
+        const raw = rawBodyOf(result.raw, stream);
+        return { ok: true, response: responseFromResult(result), latencySeconds: (performance.now() - started) / 1000, status: result.record.status, ...(raw ? { raw } : {}) };
       } catch (error) {
         if (!(error instanceof EndpointError) || error.errorClass === 'aborted') throw error;
         const detail = error.errorClass === 'timeout' ? `timed out after ${timeoutSeconds}s` : error.message;
-        return { ok: false, mode: failureModeFor(error), detail, latencySeconds: (performance.now() - started) / 1000, status: error.status };
+        const raw = rawBodyOf(error.raw, stream);
+        return { ok: false, mode: failureModeFor(error), detail, latencySeconds: (performance.now() - started) / 1000, status: error.status, ...(raw ? { raw } : {}) };
       }
     },
     async probeDecodeTps(model, signal) {

@@ -4,7 +4,7 @@ import { InputError } from '../../errors.js';
 import { MODES, type QualityMode } from './pack-suites.js';
 import { compareResults, renderComparison } from './regression.js';
 import { renderFailures, renderReport } from './report.js';
-import type { QualityResult } from './result-types.js';
+import type { QualityResult, RawBody } from './result-types.js';
 import { totalsOf } from './scoring.js';
 
 export interface InspectOptions {
@@ -45,9 +45,17 @@ function showScenario(result: QualityResult, wanted: string, full: boolean): str
       return [
         ...head,
         `request:\n${JSON.stringify(s.request, null, 2)}`,
-        `raw response:\n${JSON.stringify(s.raw_response, null, 2)}`,
+        `raw response (as assembled, what the verifiers judged):\n${JSON.stringify(s.raw_response, null, 2)}`,
+        ...(s.raw_body ? [`response body as received (${rawBodyNote(s.raw_body)}):\n${s.raw_body.text ?? s.raw_body.base64 ?? ''}`] : []),
         `verifier trace:\n${JSON.stringify(s.verifier_trace, null, 2)}`,
       ].join('\n');
     })
     .join('\n\n')}\n`;
+}
+
+function rawBodyNote(b: RawBody): string {
+  const parts = [b.streamed ? 'streamed' : 'not streamed', b.content_type ?? 'no content-type', `${b.bytes} bytes`];
+  if (b.base64 !== undefined) parts.push('not UTF-8, base64');
+  if (b.truncated) parts.push(`cut at the ${b.limit_bytes}-byte cap`);
+  return parts.join(', ');
 }

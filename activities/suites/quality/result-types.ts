@@ -6,6 +6,22 @@ import type { FailureMode } from './failure-modes.js';
 
 export const RESULT_FORMAT = 'nightshift-quality';
 
+/** The response body exactly as the server sent it (after transfer-encoding, nothing decompressed). */
+export interface RawBody {
+  /** Whether the request was streamed: `text` is then the SSE stream up to its end ([DONE]). */
+  streamed: boolean;
+  content_type: string | null;
+  /** Bytes kept. */
+  bytes: number;
+  /** True when the body went on past `limit_bytes` (the client's response cap) and was cut there. */
+  truncated: boolean;
+  limit_bytes: number;
+  /** The bytes as text (valid UTF-8), or … */
+  text?: string;
+  /** … the bytes in base64 when they are not valid UTF-8. */
+  base64?: string;
+}
+
 export interface ScenarioRun {
   id: string;
   repeat_index: number;
@@ -23,7 +39,11 @@ export interface ScenarioRun {
   status_code: number | null;
   timeout_seconds?: number;
   request: Record<string, unknown>;
+  /** The response as the client assembled it, in chat-completions shape: what the verifiers judged. */
   raw_response: Record<string, unknown> | null;
+  /** The body as received (the last attempt's); null when no response came (unreachable, timeout
+   * before the headers). Absent in files written before it existed and in benchlocal-cli's files. */
+  raw_body?: RawBody | null;
   verifier_trace: Record<string, unknown> | null;
 }
 

@@ -39,6 +39,8 @@ export interface QualityRunConfig {
    * the journal) instead of recording every remaining scenario as model_endpoint_unreachable.
    */
   failOnUnreachable?: boolean;
+  /** Send scenarios streamed; each scenario's `raw_body` is then the SSE text. Default false. */
+  stream?: boolean;
 }
 
 export interface QualityRunHooks {
@@ -95,7 +97,7 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
   for (let r = 1; r <= repeat; r++) {
     for (const [pack, scenarios] of selected) for (const s of scenarios) tasks.push({ pack, scenario: s, repeat: r, key: journalKey(pack, s.id, r) });
   }
-  const transport = hooks.transport ?? openAITransport(config.endpoint, concurrency);
+  const transport = hooks.transport ?? openAITransport(config.endpoint, concurrency, { stream: config.stream === true });
   const ownsTransport = hooks.transport === undefined;
   const journal = hooks.journal as Journal<unknown>;
   const warnings: string[] = [];
@@ -214,6 +216,7 @@ async function runScenario(task: Task, config: QualityRunConfig, transport: Qual
     outcome = await transport.send(request, timeoutSeconds, signal);
   }
   const base = { id: scenario.id, repeat_index: task.repeat, ...(scenario.description ? { description: scenario.description } : {}), timeout_seconds: timeoutSeconds, request };
+  const rawBody = outcome.raw ?? null;
   if (!outcome.ok) {
     if (outcome.mode === 'model_endpoint_unreachable' && config.failOnUnreachable) {
       throw new EndpointUnreachableError(`quality ${pack.meta.pack_id} ${scenario.id}: ${outcome.detail}`);
@@ -228,6 +231,7 @@ async function runScenario(task: Task, config: QualityRunConfig, transport: Qual
       tokens_completion: null,
       status_code: outcome.status ?? null,
       raw_response: null,
+      raw_body: rawBody,
       verifier_trace: null,
     };
   }
@@ -246,6 +250,7 @@ async function runScenario(task: Task, config: QualityRunConfig, transport: Qual
     response_field_used: verdict.response_field_used,
     status_code: outcome.status ?? null,
     raw_response: outcome.response,
+    raw_body: rawBody,
     verifier_trace: verdict.verifier_trace,
   };
 }

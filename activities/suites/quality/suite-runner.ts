@@ -36,6 +36,8 @@ export interface QualitySuiteConfig {
   sampling_from_server?: boolean;
   /** Fixed per-scenario budget in seconds (no decode-speed probe). */
   timeout_per_case?: number;
+  /** Send scenarios streamed: the saved per-scenario body is then the SSE text. Default false. */
+  stream?: boolean;
   /** Directory of built-in packs (tests). */
   pack_dir?: string;
 }
@@ -56,6 +58,7 @@ const KEYS: Record<keyof QualitySuiteConfig, string> = {
   top_k: 'an integer',
   sampling_from_server: 'true or false',
   timeout_per_case: 'a positive number of seconds',
+  stream: 'true or false',
   pack_dir: 'a directory path',
 };
 
@@ -76,7 +79,7 @@ export function checkQualitySuiteConfig(raw: unknown): QualitySuiteConfig {
   if (c.thinking_control !== undefined && !['enable_thinking', 'reasoning_effort'].includes(c.thinking_control as string)) bad('thinking_control');
   for (const k of ['temperature', 'top_p']) if (c[k] !== undefined && typeof c[k] !== 'number') bad(k);
   if (c.top_k !== undefined && !Number.isInteger(c.top_k)) bad('top_k');
-  if (c.sampling_from_server !== undefined && typeof c.sampling_from_server !== 'boolean') bad('sampling_from_server');
+  for (const k of ['sampling_from_server', 'stream']) if (c[k] !== undefined && typeof c[k] !== 'boolean') bad(k);
   if (c.sampling_from_server && (c.temperature !== undefined || c.top_p !== undefined || c.top_k !== undefined)) {
     throw new ConfigError('quality suite config: sampling_from_server cannot be combined with temperature/top_p/top_k');
   }
@@ -115,6 +118,7 @@ export const runQualitySuite: SuiteRunner<QualitySuiteConfig> = async (context):
       },
       ...(config.timeout_per_case !== undefined ? { timeoutPerCaseSeconds: config.timeout_per_case } : {}),
       failOnUnreachable: true,
+      ...(config.stream ? { stream: true } : {}),
     },
     { journal: context.journal, signal: context.signal, onProgress: context.onProgress },
   );
