@@ -1,7 +1,9 @@
 // `nightshift run throughput|ttft --endpoint URL --model M [--config FILE] [--out FILE]`: runs a native
 // suite standalone against any OpenAI-compatible endpoint and writes one validated envelope (trigger
 // "local"). The same suite functions run inside sweeps as activities; here progress goes to a bar on
-// stderr and the journal (with --journal) lets an interrupted run resume where it stopped.
+// stderr and the journal (with --journal) lets an interrupted run resume where it stopped. The model
+// server's memory is read before and after the suite and its peak tracked while it runs, when its
+// process can be found on this host; when it cannot, the envelope's errors say why.
 // Exit codes: 0 ok, 1 the suite failed (endpoint unreachable, cancelled …), 2 bad arguments or config,
 // 3 the envelope would be invalid (nothing written).
 import { execFile } from 'node:child_process';
@@ -12,11 +14,13 @@ import { promisify } from 'node:util';
 import { Argument, Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
-import type { Envelope, SystemInfo } from '../../activities/envelope/types.js';
+import type { Envelope, MemorySnapshot, SystemInfo } from '../../activities/envelope/types.js';
 import { formatIssues, validateEnvelope } from '../../activities/envelope/validate.js';
 import { resolveBaseUrl } from '../../activities/endpoint/openai-client.js';
 import { InputError, SchemaError } from '../../activities/errors.js';
 import { memoryJournal, openJournal, type Journal } from '../../activities/journal/journal.js';
+import { autoMemoryTarget, memorySnapshot, PeakRssSampler, resolveTarget, type MemoryTarget, type ModelEndpointRef } from '../../activities/memory/index.js';
+import { pidsListeningOn } from '../../activities/memory/ports.js';
 import { detectSystem } from '../../activities/system/detect.js';
 import { modelSlug } from '../../activities/util/slug.js';
 import { loadPerfConfig, perfConfigFrom, type PerfConfig, type PerfSuiteName } from '../../activities/suites/perf/config.js';
@@ -40,6 +44,13 @@ export interface RunCommandOptions {
   maxTokens?: number;
   repeats?: number;
   runner?: string;
+  /** The model server's process for memory readings (default: found from the endpoint). */
+  serverPid?: number;
+  serverProcess?: string;
+  /** false: no memory readings at all (CLI --no-memory). */
+  memory?: boolean;
+  /** Time between peak-RSS samples; default 1000 ms. */
+  memoryIntervalMs?: number;
   progress?: boolean;
   json?: boolean;
   /** For tests: a system block instead of detecting the host. */
@@ -63,6 +74,9 @@ export function registerRunCommand(program: Command): void {
     .option('--max-tokens <n>', 'override max_tokens', intList('--max-tokens', true))
     .option('--repeats <n>', 'override repeats', intList('--repeats', true))
     .option('--runner <label>', 'recorded as system.runner')
+    .option('--server-pid <pid>', "the model server's process id, for memory readings (default: found from the endpoint)", intList('--server-pid', true))
+    .option('--server-process <name>', "the model server's process name (e.g. llama-server, mlx_lm.server), for memory readings")
+    .addOption(new Option('--no-memory', "take no memory readings of the model server"))
     .addOption(new Option('--no-progress', 'no progress bar on stderr'))
     .option('--json', 'print the envelope to stdout instead of the summary table')
     .action(async (suite: PerfSuiteName, options: RunCommandOptions) => {
@@ -110,22 +124,35 @@ export async function runStandalone(suite: PerfSuiteName, options: RunCommandOpt
   const startedAt = new Date();
   const timestamp = startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const system = options.system ?? (await detectSystem({ runner: options.runner }));
+  const chosenTarget = memoryTargetOption(options);
   const journal: Journal = options.journal ? await openJournal(options.journal) : memoryJournal();
   const bar = progressBar(options.progress !== false && process.stderr.isTTY === true);
   let outcome;
+  let memory: MemoryReadings | undefined;
+  const watch = options.memory === false ? undefined : await watchServerMemory({ endpoint: options.endpoint, model: options.model }, chosenTarget, options.memoryIntervalMs);
   try {
     outcome = await RUNNERS[suite]({
       endpoint: options.endpoint,
       model: options.model,
       config,
       signal: options.signal ?? new AbortController().signal,
-      onProgress: bar.update,
+      onProgress: (p) => {
+        bar.update(p);
+        watch?.progress();
+      },
       journal,
       workDir: process.cwd(),
     });
   } finally {
     bar.stop();
+    memory = await watch?.stop();
     await journal.close();
+  }
+  if (memory?.peakRssMb !== undefined) {
+    for (const r of outcome.results) {
+      r.peak_rss_mb = memory.peakRssMb;
+      r.tags = { ...r.tags, memory_target: memory.targetLabel };
+    }
   }
   const envelope: Envelope = {
     schema_version: '1',
@@ -136,8 +163,9 @@ export async function runStandalone(suite: PerfSuiteName, options: RunCommandOpt
     model: options.model,
     system,
     results: outcome.results,
-    errors: outcome.errors,
+    errors: [...(outcome.errors ?? []), ...(memory?.errors ?? [])],
   };
+  if (memory?.snapshots.length) envelope.memory_snapshots = memory.snapshots;
   if (outcome.genKwargs) envelope.gen_kwargs = outcome.genKwargs;
   if (outcome.seed !== undefined) envelope.seed = outcome.seed;
   const checked = validateEnvelope(envelope);
@@ -149,6 +177,117 @@ export async function runStandalone(suite: PerfSuiteName, options: RunCommandOpt
   await writeFile(tmp, `${JSON.stringify(envelope, null, 2)}\n`);
   await rename(tmp, path);
   return { envelope, path };
+}
+
+function memoryTargetOption(options: RunCommandOptions): MemoryTarget | undefined {
+  if (options.serverPid !== undefined && options.serverProcess !== undefined) {
+    throw new InputError('give either --server-pid or --server-process, not both');
+  }
+  if (options.serverPid !== undefined) {
+    if (!Number.isInteger(options.serverPid) || options.serverPid < 1) throw new InputError(`--server-pid expects a positive integer, got "${options.serverPid}"`);
+    return { pid: options.serverPid };
+  }
+  if (options.serverProcess !== undefined) {
+    if (!options.serverProcess.trim()) throw new InputError('--server-process expects a process name, e.g. llama-server');
+    return { processName: options.serverProcess };
+  }
+  return undefined;
+}
+
+export interface MemoryReadings {
+  snapshots: MemorySnapshot[];
+  /** Highest RSS of the server's process tree while the suite ran, MiB; undefined when never read. */
+  peakRssMb: number | undefined;
+  /** What was measured ("listener on port 8080", "pid 1234", …), tagged on every result. */
+  targetLabel: string;
+  /** One line per reason a reading is missing, for the envelope's errors. */
+  errors: string[];
+}
+
+export interface MemoryWatch {
+  /** Called on suite progress: a server that was not running at the start (llama-swap loads on the
+   * first request) is looked for again, so its peak is still tracked. */
+  progress(): void;
+  stop(): Promise<MemoryReadings>;
+}
+
+/**
+ * Reads the model server's memory around a suite: a "before" snapshot now, the peak RSS while the suite
+ * runs, an "after" snapshot at stop(). Never throws for memory: a server on another host, a process that
+ * cannot be found or a reading that fails becomes a line in `errors` and the suite runs regardless.
+ */
+export async function watchServerMemory(ref: ModelEndpointRef, chosen?: MemoryTarget, intervalMs = 1000): Promise<MemoryWatch> {
+  const errors: string[] = [];
+  const found = chosen ? { target: chosen, label: '' } : await findServer(ref);
+  if ('problem' in found) {
+    errors.push(`memory: ${found.problem}; no memory_snapshots or peak_rss_mb recorded (--server-pid/--server-process name a local server process)`);
+    return { progress: () => undefined, stop: async () => ({ snapshots: [], peakRssMb: undefined, targetLabel: '', errors }) };
+  }
+  const { target } = found;
+  const snapshots: MemorySnapshot[] = [];
+  const snapshot = async (phase: string): Promise<void> => {
+    try {
+      snapshots.push(await memorySnapshot(phase, target));
+    } catch (error) {
+      errors.push(`memory: no "${phase}" snapshot: ${(error as Error).message}`);
+    }
+  };
+  await snapshot('before');
+  let sampler: PeakRssSampler | undefined;
+  let starting: Promise<void> | undefined;
+  let lastTry = 0;
+  let startProblem: string | undefined;
+  const tryStart = (): Promise<void> => {
+    lastTry = performance.now();
+    const candidate = new PeakRssSampler(target, { intervalMs });
+    return candidate.start().then(
+      () => {
+        sampler = candidate;
+        startProblem = undefined;
+      },
+      (error: unknown) => {
+        startProblem = (error as Error).message;
+      },
+    );
+  };
+  await tryStart();
+  return {
+    progress() {
+      if (sampler || starting || performance.now() - lastTry < intervalMs) return;
+      starting = tryStart().finally(() => (starting = undefined));
+    },
+    async stop() {
+      await starting;
+      const report = sampler ? await sampler.stop() : undefined;
+      if (startProblem !== undefined) errors.push(`memory: peak not tracked: ${startProblem}`);
+      if (report) errors.push(...report.errors); // "memory sampling: …", one per distinct problem
+      await snapshot('after');
+      // Resolved now rather than at the start: a llama-swap model that loaded during the suite has a process by now.
+      const label = found.label || ((await resolveTarget(target).catch(() => undefined))?.label ?? 'the model server');
+      return { snapshots, peakRssMb: report?.peak_rss_mb, targetLabel: label, errors: [...new Set(errors)] };
+    },
+  };
+}
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The endpoint's server process on this host, or why there is none. */
+async function findServer(ref: ModelEndpointRef): Promise<{ target: MemoryTarget; label: string } | { problem: string }> {
+  // A server inside this very process (programmatic use, tests) is excluded by the memory module as
+  // "the sampler itself": read this process, which then includes the client, and label it so. Checked
+  // first, without a request: such a server may not be ready for the llama-swap probe's GET /running.
+  const url = new URL(ref.endpoint);
+  if (LOOPBACK_HOST.test(url.hostname)) {
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const listeners = await pidsListeningOn([port]).catch(() => [] as number[]);
+    if (listeners.includes(process.pid)) return { target: { pid: process.pid }, label: `this process (pid ${process.pid}: the endpoint is served in-process, client included)` };
+  }
+  try {
+    const auto = await autoMemoryTarget(ref);
+    return 'problem' in auto ? auto : { target: auto, label: '' };
+  } catch (error) {
+    return { problem: `could not tell what serves ${ref.endpoint}: ${(error as Error).message}` };
+  }
 }
 
 async function headSha(): Promise<string> {
