@@ -91,7 +91,10 @@ export function registerSweepCommand(program: Command): void {
       await withClient(async (client) => {
         const outcome = await retrySweep(client, id, { ...(o.suite ? { suite: o.suite } : {}), ...(o.model ? { model: o.model } : {}) });
         if (outcome.kind === 'update') process.stdout.write(`queued in running sweep ${id}: ${outcome.queued.map((p) => `${p.model} · ${p.suite}`).join(', ')}\n`);
-        else if (outcome.kind === 'new-sweep') process.stdout.write(`${outcome.workflowId}\n`), process.stderr.write(`started ${outcome.workflowId} for ${outcome.pairs.length} failed pair(s)\n`);
+        else if (outcome.kind === 'new-sweep') {
+          process.stderr.write(`started ${outcome.workflowId} for ${outcome.pairs.length} failed pair(s)\n`);
+          process.stdout.write(`${outcome.workflowId}\n`);
+        }
         else {
           process.stderr.write(`nothing to retry: ${outcome.reason}\n`);
           process.exitCode = 1;
