@@ -15,15 +15,19 @@ export const ROUTE_UNLOAD_API = '/api/models/unload';
 export const ROUTE_UNLOAD_ONE_API = '/api/models/unload/{model}';
 export const ROUTE_UNLOAD = '/unload';
 
-export function running(ctx: SimContext, res: ServerResponse): void {
+export function running(ctx: SimContext, req: IncomingMessage, res: ServerResponse): void {
   ctx.stats.request(ROUTE_RUNNING);
+  // Every simulated model is served by this very process, so its "upstream" is our own address: memory
+  // sampling that follows `proxy` to the listening process then measures the simulator, as it would
+  // measure llama-server behind a real llama-swap.
+  const self = `http://${req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`}`;
   const list = ctx.pool.order
     .filter((m) => m.state !== 'stopped')
     .map((m) => ({
       model: m.spec.id,
       state: m.state,
       cmd: `nightshift sim-server --plain --model ${m.spec.id} (simulated)`,
-      proxy: 'simulated',
+      proxy: self,
       ttl: 0,
       name: m.spec.name,
       description: m.spec.description,

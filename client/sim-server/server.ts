@@ -133,7 +133,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       if (path === '/health' && method === 'GET') return admin.plainHealth(ctx, res);
     } else {
       if (path === '/health' && method === 'GET') return sendText(res, 200, 'OK');
-      if (path === swap.ROUTE_RUNNING && method === 'GET') return swap.running(ctx, res);
+      if (path === swap.ROUTE_RUNNING && method === 'GET') return swap.running(ctx, req, res);
       if (path.startsWith('/upstream/')) return swap.upstream(ctx, req, res, decodeURIComponent(path.slice('/upstream/'.length)));
       if (path === swap.ROUTE_UNLOAD_API && method === 'POST') return swap.unloadAllApi(ctx, res);
       if (path.startsWith(`${swap.ROUTE_UNLOAD_API}/`) && method === 'POST') {

@@ -50,6 +50,22 @@ describe('createMemoryProbe', () => {
     }
   });
 
+  it('follows a loaded llama-swap model\'s proxy to the process serving it', async () => {
+    const child = spawn(process.execPath, ['client/bin/nightshift.mjs', 'sim-server', '--port', '0'], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    children.push(child);
+    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    const { url } = JSON.parse(line.toString().split('\n')[0]!) as { url: string };
+    // Loading happens on the first request, as with llama-swap.
+    expect((await fetch(`${url}/upstream/sim-qwen-9b-4bit/health`)).status).toBe(200);
+    const problems: string[] = [];
+    const snapshot = await createMemoryProbe({ onProblem: (m) => problems.push(m) })('loaded', { endpoint: url, model: 'sim-qwen-9b-4bit' });
+    expect(problems).toEqual([]);
+    expect(snapshot!.rss_gb).toBeGreaterThan(0.02);
+  });
+
   it('does not guess for an endpoint on another host', async () => {
     const problems: string[] = [];
     const probe = createMemoryProbe({ onProblem: (m) => problems.push(m) });
