@@ -217,19 +217,21 @@ export interface MemoryWatch {
  * cannot be found or a reading that fails becomes a line in `errors` and the suite runs regardless.
  */
 export async function watchServerMemory(ref: ModelEndpointRef, chosen?: MemoryTarget, intervalMs = 1000): Promise<MemoryWatch> {
-  const errors: string[] = [];
   const found = chosen ? { target: chosen, label: '' } : await findServer(ref);
   if ('problem' in found) {
-    errors.push(`memory: ${found.problem}; no memory_snapshots or peak_rss_mb recorded (--server-pid/--server-process name a local server process)`);
+    const errors = [`memory: ${found.problem}; ${NOTHING_RECORDED} (--server-pid/--server-process name a local server process)`];
     return { progress: () => undefined, stop: async () => ({ snapshots: [], peakRssMb: undefined, targetLabel: '', errors }) };
   }
   const { target } = found;
+  // Each missing reading as [what is missing, why]; a server that was never found at all is reported
+  // as one line with its reason rather than one line per phase.
+  const missing: Array<[string, string]> = [];
   const snapshots: MemorySnapshot[] = [];
   const snapshot = async (phase: string): Promise<void> => {
     try {
       snapshots.push(await memorySnapshot(phase, target));
     } catch (error) {
-      errors.push(`memory: no "${phase}" snapshot: ${(error as Error).message}`);
+      missing.push([`no "${phase}" snapshot`, (error as Error).message]);
     }
   };
   await snapshot('before');
@@ -259,15 +261,23 @@ export async function watchServerMemory(ref: ModelEndpointRef, chosen?: MemoryTa
     async stop() {
       await starting;
       const report = sampler ? await sampler.stop() : undefined;
-      if (startProblem !== undefined) errors.push(`memory: peak not tracked: ${startProblem}`);
-      if (report) errors.push(...report.errors); // "memory sampling: …", one per distinct problem
+      if (startProblem !== undefined) missing.push(['peak not tracked', startProblem]);
+      // The sampler words its problems "memory sampling: <why>", one per distinct problem.
+      for (const e of report?.errors ?? []) missing.push(['some peak samples missed', e.replace(/^memory sampling: /, '')]);
       await snapshot('after');
+      const peakRssMb = report?.peak_rss_mb;
+      if (snapshots.length === 0 && peakRssMb === undefined) {
+        const reasons = [...new Set(missing.map(([, why]) => why))];
+        return { snapshots, peakRssMb, targetLabel: '', errors: [`memory: model server not read (${reasons.join('; ')}); ${NOTHING_RECORDED}`] };
+      }
       // Resolved now rather than at the start: a llama-swap model that loaded during the suite has a process by now.
       const label = found.label || ((await resolveTarget(target).catch(() => undefined))?.label ?? 'the model server');
-      return { snapshots, peakRssMb: report?.peak_rss_mb, targetLabel: label, errors: [...new Set(errors)] };
+      return { snapshots, peakRssMb, targetLabel: label, errors: [...new Set(missing.map(([what, why]) => `memory: ${what}: ${why}`))] };
     },
   };
 }
+
+const NOTHING_RECORDED = 'no memory_snapshots or peak_rss_mb recorded';
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
