@@ -5,6 +5,7 @@ import { loadModelActivity, releaseModelActivity, warmUpActivity } from './lifec
 import type { MemoryProbe } from './memory.js';
 import { publishSuiteActivity } from './publish-suite.js';
 import { runSuiteActivity } from './run-suite.js';
+import { failFastOnBadInput } from './failures.js';
 import type { SuiteRegistry } from '../suites/registry.js';
 import type {
   LoadModelResult,
@@ -33,11 +34,11 @@ export interface SweepActivityOptions {
 
 export function createSweepActivities(options: SweepActivityOptions) {
   return {
-    loadModel: (input: ModelRef): Promise<LoadModelResult> => loadModelActivity(input),
-    warmUp: (input: WarmUpInput): Promise<WarmUpResult> => warmUpActivity(input, options.memory),
-    runSuite: (input: RunSuiteInput): Promise<RunSuiteResult> => runSuiteActivity({ registry: options.registry, dataDir: options.dataDir }, input),
-    releaseModel: (input: ReleaseModelInput): Promise<ReleaseModelResult> => releaseModelActivity(input, options.memory),
-    publishSuite: (input: PublishSuiteInput): Promise<PublishSuiteResult> => publishSuiteActivity(input, options.dataset),
+    loadModel: (input: ModelRef): Promise<LoadModelResult> => failFastOnBadInput(() => loadModelActivity(input)),
+    warmUp: (input: WarmUpInput): Promise<WarmUpResult> => failFastOnBadInput(() => warmUpActivity(input, options.memory)),
+    runSuite: (input: RunSuiteInput): Promise<RunSuiteResult> => failFastOnBadInput(() => runSuiteActivity({ registry: options.registry, dataDir: options.dataDir }, input)),
+    releaseModel: (input: ReleaseModelInput): Promise<ReleaseModelResult> => failFastOnBadInput(() => releaseModelActivity(input, options.memory)),
+    publishSuite: (input: PublishSuiteInput): Promise<PublishSuiteResult> => failFastOnBadInput(() => publishSuiteActivity(input, options.dataset)),
     sweepEnvironment: async (): Promise<SweepEnvironment> => ({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),
   };
 }

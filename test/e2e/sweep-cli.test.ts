@@ -1,0 +1,92 @@
+// The sweep CLI end to end: `nightshift sweep start --config --wait`, `status --json`, `list`, and
+// `retry` of a finished sweep (a new sweep of only the failed pair, linked by retryOf), against a real
+// dev server, a worker process and the simulated endpoint (one model it serves, one it does not).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SweepProgress, SweepResult } from '../../workflows/progress.js';
+import { projectRoot } from '../support/tools.js';
+import { startHarness, type Harness } from '../workflows/harness.js';
+import { startCli, stopChild, type Child } from './processes.js';
+
+let h: Harness;
+let dir: string;
+const children: Child[] = [];
+const run = promisify(execFile);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ns-cli-'));
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  for (const c of children) await stopChild(c, 'SIGKILL');
+  await h?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const model = (id: string, faults: Record<string, number> = {}) => ({ id, load_ms: 10, prefill_tokens_per_second: 100000, decode_tokens_per_second: 2000, ttft_ms: 20, jitter: 0, reply_tokens: [2, 2], faults });
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [`${projectRoot}client/bin/nightshift.mjs`, ...args], { cwd: projectRoot, env: { ...process.env, TEMPORAL_ADDRESS: h.server.address } }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+describe('nightshift sweep', { timeout: 120_000 }, () => {
+  it('starts from a TOML file, waits, reports, and retries only the failed pair of the finished sweep', async () => {
+    await writeFile(join(dir, 'sim.json'), JSON.stringify({ seed: 1, max_loaded_models: 1, models: [model('sim-ok')] }));
+    const sim = await startCli(['sim-server', '--config', join(dir, 'sim.json')], {});
+    children.push(sim);
+    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], { TEMPORAL_ADDRESS: h.server.address });
+    children.push(worker);
+    await writeFile(
+      join(dir, 'sweep.toml'),
+      [
+        `models = ["sim-ok", "sim-missing"]`,
+        `suites = ["ttft"]`,
+        `endpoint = "${sim.ready.url as string}"`,
+        `hostQueue = "cli-${process.pid}"`,
+        `warmUp = false`,
+        `suiteAttempts = 1`,
+        `[suiteConfig.ttft]`,
+        `prompt_tokens = [16]`,
+        `repeats = 2`,
+        `calibrate_prompts = false`,
+      ].join('\n'),
+    );
+
+    const started = await cli(['sweep', 'start', '--config', join(dir, 'sweep.toml'), '--wait', '--json', '--id', 'cli-sweep']);
+    const result = JSON.parse(started.stdout) as SweepResult;
+    expect(started.code).toBe(1); // one pair failed
+    expect(result.counts).toEqual({ passed: 1, failed: 1, skipped: 0 });
+    expect(result.models[0]?.suites[0]?.shard).toMatch(/run-.*-ttft-sim-ok-[0-9a-f]{8}\.parquet$/);
+    expect(result.models[1]?.suites[0]?.error).toMatch(/did not load.*sim-missing/);
+
+    const status = JSON.parse((await cli(['sweep', 'status', 'cli-sweep', '--json'])).stdout) as SweepProgress;
+    expect(status.state).toBe('completed');
+    expect(status.models.map((m) => m.state)).toEqual(['passed', 'failed']);
+
+    const retried = await cli(['sweep', 'retry', 'cli-sweep']);
+    expect(retried.code).toBe(0);
+    const retryId = retried.stdout.trim();
+    expect(retryId).toMatch(/^cli-sweep-retry-/);
+    const retry = (await h.client.workflow.getHandle(retryId).result()) as SweepResult;
+    expect(retry.retryOf).toBe('cli-sweep');
+    expect(retry.models.map((m) => m.model)).toEqual(['sim-missing']);
+    expect((await h.client.workflow.getHandle(retryId).describe()).memo).toMatchObject({ retryOf: 'cli-sweep' });
+
+    const listed = await cli(['sweep', 'list']);
+    expect(listed.stdout).toContain('cli-sweep\t');
+    expect(listed.stdout).toMatch(/cli-sweep-retry-\S+\t\w+\t.*retry of cli-sweep/);
+
+    const bad = await cli(['sweep', 'start', '--config', join(dir, 'missing.toml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('missing.toml');
+    await stopChild(worker);
+  });
+});
