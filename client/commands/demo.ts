@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { defaultDatasetDir } from '../../activities/dataset/location.js';
 import { dataDir } from '../../activities/sweep/paths.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startWorkers } from '../../workers/run.js';
 import { startSimServer } from '../sim-server/server.js';
 import { openClient, webUiLink } from '../temporal/connection.js';
@@ -51,6 +52,8 @@ async function runDemo(o: { sweep: string; simConfig: string; dataset?: string; 
     cleanups.push(() => sim.close());
     say(`simulated endpoint ${sim.url} serving ${sim.models.join(', ')} (simulated timings, not real models)`);
 
+    // The demo prints its own story; the SDK's per-worker state lines would bury it (warnings still show).
+    Runtime.install({ logger: new DefaultLogger('WARN') });
     const target = { address: server.address, namespace: 'default', connectionOptions: { address: server.address } };
     const hostQueue = `nightshift-demo-${process.pid}`;
     const workers = await startWorkers({ target, hostQueue, dataDir: state, dataset });

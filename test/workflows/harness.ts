@@ -1,6 +1,7 @@
 // Shared setup for workflow tests: a real Temporal dev server (the Temporal CLI, installed by
 // deploy/setup/install-temporal.sh) and a client. Each test file gets its own server on free ports.
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ensureTool } from '../support/tools.js';
 import { startDevServer, type DevServer } from '../../client/temporal/dev-server.js';
 import type { TemporalTarget } from '../../workers/connection.js';
@@ -14,6 +15,12 @@ export interface Harness {
 }
 
 export async function startHarness(dbFile?: string): Promise<Harness> {
+  // In-process workers log every state change at INFO; tests keep warnings and errors only.
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed in this process
+  }
   const server = await startDevServer({ temporalPath: ensureTool('temporal'), uiPort: false, ...(dbFile ? { dbFile } : {}) });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
