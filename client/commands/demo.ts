@@ -9,7 +9,7 @@ import { defaultDatasetDir } from '../../activities/dataset/location.js';
 import { dataDir } from '../../activities/sweep/paths.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startWorkers } from '../../workers/run.js';
-import { startSimServer } from '../sim-server/server.js';
+import { spawnSimServer } from '../sim-server/spawn.js';
 import { openClient, webUiLink } from '../temporal/connection.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { summaryTable } from '../temporal/summary.js';
@@ -48,9 +48,10 @@ async function runDemo(o: { sweep: string; simConfig: string; dataset?: string; 
     cleanups.push(() => server.stop());
     say(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}`);
 
-    const sim = await startSimServer({ config: o.simConfig, port: 0 });
-    cleanups.push(() => sim.close());
-    say(`simulated endpoint ${sim.url} serving ${sim.models.join(', ')} (simulated timings, not real models)`);
+    // Its own process, like a real model server: the worker's memory probe then finds and samples it.
+    const sim = await spawnSimServer(['--config', o.simConfig]);
+    cleanups.push(() => sim.stop());
+    say(`simulated endpoint ${sim.url} (pid ${sim.pid}) from ${o.simConfig} (simulated timings, not real models)`);
 
     // The demo prints its own story; the SDK's per-worker state lines would bury it (warnings still show).
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -72,7 +73,7 @@ async function runDemo(o: { sweep: string; simConfig: string; dataset?: string; 
     process.stdout.write(`${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped\n\n`);
     const shards = result.models.flatMap((m) => m.suites.map((s) => s.shard).filter((s): s is string => Boolean(s)));
     process.stdout.write(`Shards (${shards.length}) in ${dataset}/data:\n${shards.map((s) => `  ${s}`).join('\n')}\n`);
-    process.stdout.write(`Query them: duckdb -c "select model, suite, name, value, unit from '${dataset}/data/*.parquet'"\n`);
+    process.stdout.write(`See them: nightshift viewer --dataset-dir ${dataset}   (or: nightshift results --dataset-dir ${dataset})\n`);
     process.stdout.write(`Web UI (while the demo runs): ${link}\n`);
     process.stdout.write(`Browse this run later: nightshift dev --data-dir ${state}  →  ${webUiLink('http://127.0.0.1:8233', 'default', handle.workflowId)}\n`);
     if (o.keepUi) {
