@@ -54,10 +54,12 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
         beat();
       },
     });
+    const peak = await peakOf(sampler);
     return {
       suite: input.suite,
       model: input.model,
-      results: outcome.results,
+      // Each result gets the suite's peak unless the suite measured a finer-grained one itself.
+      results: peak.mb === undefined ? outcome.results : outcome.results.map((r) => (r.peak_rss_mb === undefined ? { ...r, peak_rss_mb: peak.mb } : r)),
       ...(outcome.genKwargs ? { genKwargs: outcome.genKwargs } : {}),
       ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
       errors: outcome.errors,
@@ -70,7 +72,7 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
       attempt: info.attempt,
       resumedFrom,
       journalPath: journal.path ?? '',
-      ...(await peakOf(sampler)),
+      ...(peak.snapshot ? { peakMemory: peak.snapshot } : {}),
     };
   } finally {
     clearInterval(timer);
@@ -94,9 +96,10 @@ async function startPeakSampler(endpoint: string, model: string): Promise<PeakRs
   }
 }
 
-async function peakOf(sampler: PeakRssSampler | undefined): Promise<{ peakMemory?: MemorySnapshot }> {
+async function peakOf(sampler: PeakRssSampler | undefined): Promise<{ mb?: number; snapshot?: MemorySnapshot }> {
   if (!sampler) return {};
   const report = await sampler.stop().catch(() => undefined);
   if (report?.peak_rss_mb === undefined) return {};
-  return { peakMemory: { phase: 'peak', rss_gb: Math.round((report.peak_rss_mb / 1024) * 1000) / 1000 } };
+  const mb = Math.round(report.peak_rss_mb * 10) / 10;
+  return { mb, snapshot: { phase: 'peak', rss_gb: Math.round((report.peak_rss_mb / 1024) * 1000) / 1000 } };
 }

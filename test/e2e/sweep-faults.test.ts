@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnvelopes } from '../../activities/dataset/query.js';
 import { journalPath } from '../../activities/sweep/paths.js';
 import type { SweepResult } from '../../workflows/progress.js';
 import { startDevServer } from '../../client/temporal/dev-server.js';
@@ -137,6 +138,10 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     const result = (await handle.result()) as SweepResult;
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
     expect(await shards('ttft', 'sim-restart')).toHaveLength(1);
+    // The simulated server is its own process here, so the suite's peak memory reaches the envelope.
+    const [envelope] = await readEnvelopes(join(dir, 'dataset', 'data', (await shards('ttft', 'sim-restart'))[0]!));
+    expect(envelope!.memory_snapshots?.some((m) => m.phase === 'peak' && m.rss_gb > 0)).toBe(true);
+    expect(envelope!.results.every((r) => (r.peak_rss_mb ?? 0) > 0)).toBe(true);
     const lines = await journalLines(childId);
     expect(new Set(lines.map((l) => (JSON.parse(l) as { k: string }).k)).size).toBe(CELLS.length);
     expect(lines).toHaveLength(CELLS.length);
