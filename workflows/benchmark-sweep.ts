@@ -33,7 +33,7 @@ import { formatProblems, validateSweepInput, type SuiteName } from './input.js';
 import { modelBenchmark, type ModelBenchmarkInput } from './model-benchmark.js';
 import { ENVIRONMENT } from './policies.js';
 import { countPairs, failedPairs, modelStateOf, type ModelProgress, type SweepProgress, type SweepResult } from './progress.js';
-import { childSlug } from './slug.js';
+import { modelSlug } from './slug.js';
 
 const { sweepEnvironment } = proxyActivities<SweepActivities>({ ...ENVIRONMENT, taskQueue: ORCHESTRATION_QUEUE });
 
@@ -54,7 +54,7 @@ export async function benchmarkSweep(rawInput: unknown): Promise<SweepResult> {
     input.pairs ? input.suites.filter((s) => input.pairs?.some((p) => p.model === model && p.suite === s)) : input.suites;
 
   const models: ModelProgress[] = input.models.map((model) => {
-    const slug = childSlug(model);
+    const slug = modelSlug(model);
     return {
       model,
       slug,

@@ -22,7 +22,7 @@ import { memoryJournal, openJournal, type Journal } from '../../activities/journ
 import { autoMemoryTarget, memorySnapshot, PeakRssSampler, resolveTarget, type MemoryTarget, type ModelEndpointRef } from '../../activities/memory/index.js';
 import { pidsListeningOn } from '../../activities/memory/ports.js';
 import { detectSystem } from '../../activities/system/detect.js';
-import { modelSlug } from '../../activities/util/slug.js';
+import { modelSlug } from '../../workflows/slug.js';
 import { loadPerfConfig, perfConfigFrom, type PerfConfig, type PerfSuiteName } from '../../activities/suites/perf/config.js';
 import type { CellSummary } from '../../activities/suites/perf/cell.js';
 import { throughputSuite } from '../../activities/suites/perf/throughput.js';

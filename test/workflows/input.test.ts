@@ -1,7 +1,7 @@
 // Sweep input validation (pure): defaults, and every problem reported at once.
 import { describe, expect, it } from 'vitest';
 import { SWEEP_DEFAULTS, validateSweepInput } from '../../workflows/input.js';
-import { childSlug } from '../../workflows/slug.js';
+import { modelSlug } from '../../workflows/slug.js';
 import { fitKeywordList } from '../../workflows/definitions.js';
 
 describe('validateSweepInput', () => {
@@ -28,9 +28,9 @@ describe('validateSweepInput', () => {
 
 describe('child ids and search attribute limits', () => {
   it('keeps lossless model ids readable and disambiguates lossy ones', () => {
-    expect(childSlug('mlx-community/Qwen3.5-9B-MLX-4bit')).toBe('mlx-community--Qwen3.5-9B-MLX-4bit');
-    expect(childSlug('my model')).not.toBe(childSlug('my:model'));
-    expect(childSlug('my model')).toMatch(/^my-model-[0-9a-f]{8}$/);
+    expect(modelSlug('mlx-community/Qwen3.5-9B-MLX-4bit')).toBe('mlx-community--Qwen3.5-9B-MLX-4bit');
+    expect(modelSlug('my model')).not.toBe(modelSlug('my:model'));
+    expect(modelSlug('my model')).toMatch(/^my-model-[0-9a-f]{8}$/);
   });
 
   it('fits a long model list into the 2 KiB search attribute value', () => {
