@@ -66,11 +66,15 @@ export async function leaderboard(store: ViewerStore, filters: Filters): Promise
     QUALIFY row_number() OVER (PARTITION BY model, suite, name, metric, system_chip ORDER BY timestamp DESC, envelope_hash) = 1`,
     params,
   );
-  return latest.map((r) => ({
+  return latest.map(withDirection);
+}
+
+function withDirection(r: Record<string, unknown>): LeaderboardRow {
+  return {
     ...(r as unknown as Omit<LeaderboardRow, 'better'>),
     value: Number(r.value),
     better: betterDirection(String(r.metric), String(r.unit), String(r.name)),
-  }));
+  };
 }
 
 export interface TrendSeries {
@@ -154,19 +158,8 @@ export async function facets(store: ViewerStore): Promise<Record<string, string[
   return out;
 }
 
-export interface Point {
-  model: string;
-  quantization: string | null;
-  suite: string;
-  name: string;
-  metric: string;
-  unit: string;
-  value: number;
-  chip: string;
-  timestamp: string;
-  envelope_hash: string;
-  better: Direction;
-}
+/** One measured value as the page sees it (the same shape as a leaderboard row). */
+export type Point = LeaderboardRow;
 
 /** Every measured value, for the static export (which answers the page's questions client-side). */
 export async function allPoints(store: ViewerStore): Promise<Point[]> {
@@ -176,9 +169,5 @@ export async function allPoints(store: ViewerStore): Promise<Point[]> {
             strftime(timestamp AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS timestamp, envelope_hash
        FROM results WHERE value IS NOT NULL ORDER BY timestamp`,
   );
-  return list.map((r) => ({
-    ...(r as unknown as Omit<Point, 'better'>),
-    value: Number(r.value),
-    better: betterDirection(String(r.metric), String(r.unit), String(r.name)),
-  }));
+  return list.map(withDirection);
 }
