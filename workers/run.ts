@@ -1,7 +1,8 @@
 // Starts the host worker, the orchestration worker, or both in one process (the default for one-machine
 // use). Shutdown is graceful: SIGINT/SIGTERM (handled by the SDK runtime) or shutdown() stop polling, let
 // running activities see cancellation, and resolve once both workers have drained.
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
+import { defaultRegistryDir, reapOrphans } from '../activities/suites/external/process-registry.js';
 import { createSweepActivities, HOST_ACTIVITIES, ORCHESTRATION_ACTIVITIES, type SweepActivities } from '../activities/sweep/activities.js';
 import type { MemoryProbe } from '../activities/sweep/memory.js';
 import { dataDir as defaultDataDir } from '../activities/sweep/paths.js';
@@ -24,6 +25,9 @@ export interface RunWorkersOptions {
   memory?: MemoryProbe;
   /** Replace activities (benchmarks of the orchestration alone use no-op activities). */
   activities?: Partial<SweepActivities>;
+  /** Pid-file registry of external tools' process groups, reaped at host worker start (default:
+   * defaultRegistryDir(), the same place the tool runner registers groups). */
+  registryDir?: string;
 }
 
 export interface RunningWorkers {
@@ -64,6 +68,9 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
 
   const workers: Worker[] = [];
   if (host) {
+    // A host worker that was SIGKILLed could not kill the tools it had started (lm-eval, vllm bench…);
+    // they would keep the model server busy next to the retried suite. Kill them before polling.
+    reapAtStart(options.registryDir ?? defaultRegistryDir());
     workers.push(
       await Worker.create({
         connection,
@@ -105,4 +112,18 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
       await done;
     },
   };
+}
+
+/** Kills the process groups that dead workers left behind and logs what it found. */
+export function reapAtStart(registryDir: string) {
+  const report = reapOrphans(registryDir);
+  const logger = Runtime.instance().logger;
+  for (const e of report.killed) {
+    logger.warn(`reaped orphaned tool process group ${e.pgid} of dead worker ${e.ownerPid} (started ${e.startedAt}): ${e.command}`, { registryDir, logPath: e.logPath });
+  }
+  // A group usually ends by itself soon after its worker dies (its output pipe is gone); only its pid file is left.
+  for (const e of report.stale) {
+    logger.info(`removed stale registry entry of tool process group ${e.pgid} of dead worker ${e.ownerPid} (the group had ended): ${e.command}`, { registryDir });
+  }
+  return report;
 }
