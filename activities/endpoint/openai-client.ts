@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { createParser, type ParseError } from 'eventsource-parser';
-import { ChatAssembler, type ServerTimings, type ToolCall, type Usage } from './chat-assembler.js';
+import { ChatAssembler, type AssembledChat, type ToolCall, type Usage } from './chat-assembler.js';
 import { InputError } from '../errors.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
@@ -66,15 +66,7 @@ export interface ChatCallOptions {
   captureRaw?: boolean;
 }
 
-export interface ChatCompletionResult {
-  id?: string;
-  model?: string;
-  content: string;
-  reasoning: string;
-  toolCalls: ToolCall[];
-  finishReason?: string;
-  usage?: Usage;
-  timings?: ServerTimings;
+export interface ChatCompletionResult extends AssembledChat {
   streamed: boolean;
   record: RequestRecord;
   /** The body as received, when the call asked for `captureRaw`. */
