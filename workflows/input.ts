@@ -2,6 +2,7 @@
 // its defaults and its validation. Pure (bundled into the workflow sandbox: no Node built-ins, no I/O), so
 // the CLI checks a TOML file with exactly the rules the workflow applies before doing any work.
 import { SUITES, TRIGGERS } from '../activities/envelope/types.generated.js';
+import { toolsFor } from './suite-tools.js';
 
 export type SuiteName = (typeof SUITES)[number];
 export type TriggerName = (typeof TRIGGERS)[number];
@@ -16,7 +17,8 @@ export interface SweepInput {
   endpoint: string;
   /** Task queue of the host worker that talks to the endpoint. Default: the orchestration worker's own. */
   hostQueue?: string;
-  /** Per-suite config overrides, merged over configs/<tool>/<suite>.toml by the host worker. */
+  /** Per-suite config overrides, merged over configs/<tool>/<suite>.toml by the host worker. The key
+   * `tool` picks the tool that runs the suite (workflows/suite-tools.ts), e.g. "vllm-bench" for throughput. */
   suiteConfig?: Record<string, Record<string, unknown>>;
   /** Send one short request after loading, so the first measured request does not pay for the load. */
   warmUp?: boolean;
@@ -137,6 +139,12 @@ export function validateSweepInput(raw: unknown): ValidationResult {
       for (const [k, v] of Object.entries(x.suiteConfig)) {
         if (!suites.includes(k)) add(`suiteConfig.${k}`, `config for a suite that is not in "suites" (${suites.join(', ') || 'none'})`);
         if (!isPlainObject(v)) add(`suiteConfig.${k}`, `expected an object of config values, got ${describe(v)}`);
+        else if (v.tool !== undefined) {
+          const tools = toolsFor(k);
+          if (typeof v.tool !== 'string' || !tools.includes(v.tool)) {
+            add(`suiteConfig.${k}.tool`, `unknown tool ${describe(v.tool)} for suite "${k}"; one of: ${tools.join(', ')} (default ${tools[0]})`);
+          }
+        }
       }
     }
   }

@@ -7,6 +7,7 @@ import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from '../errors.js';
 import type { SuiteRunner } from './types.js';
 import { qualitySuiteEntries } from './quality/registry-entries.js';
+import { defaultToolFor } from '../../workflows/suite-tools.js';
 
 export interface SuiteEntry {
   /** Loads the runner module on first use. Each runner has its own config type, which its loadConfig
@@ -15,6 +16,9 @@ export interface SuiteEntry {
   runner: () => Promise<SuiteRunner<any>>;
   /** The suite's config: its file under configs/ with the sweep's overrides merged over it. */
   loadConfig: (overrides: Record<string, unknown>) => Promise<unknown>;
+  /** Other tools that run this suite, chosen by the sweep's `suiteConfig.<suite>.tool`
+   * (workflows/suite-tools.ts lists the names; this entry itself is the suite's default tool). */
+  tools?: Readonly<Record<string, Omit<SuiteEntry, 'tools'>>>;
 }
 
 export type SuiteRegistry = ReadonlyMap<string, SuiteEntry>;
@@ -46,6 +50,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** The runner of `suite` by `tool` (undefined: the suite's default tool), or undefined when this build has none. */
+export function resolveSuite(registry: SuiteRegistry, suite: string, tool?: string): Omit<SuiteEntry, 'tools'> | undefined {
+  const entry = registry.get(suite);
+  if (!entry || tool === undefined || tool === defaultToolFor(suite)) return entry;
+  return entry.tools?.[tool];
+}
+
 /** The lm-eval suites (schema names whose configs live in configs/lm-eval/<suite>.toml). */
 export const LM_EVAL_SWEEP_SUITES = ['reasoning', 'coding', 'knowledge', 'math-hard'] as const;
 
@@ -56,16 +67,33 @@ export function defaultSuiteRegistry(): SuiteRegistry {
       runner: async () => (await import('./perf/throughput.js')).throughputSuite,
       // The perf runners validate (and default) the merged config themselves.
       loadConfig: (overrides) => loadTomlConfig('nightshift/throughput.toml', overrides),
+      tools: {
+        'vllm-bench': {
+          runner: async () => (await import('./external/vllm-bench-suite.js')).vllmBenchSuite,
+          loadConfig: async (overrides) => (await import('./external/vllm-bench-config.js')).loadVllmBenchConfig(`${configsDir}vllm/throughput.toml`, overrides),
+        },
+      },
     }],
     ['ttft', {
       runner: async () => (await import('./perf/ttft.js')).ttftSuite,
       loadConfig: (overrides) => loadTomlConfig('nightshift/ttft.toml', overrides),
     }],
-    ...qualitySuiteEntries(),
+    ...withTools(qualitySuiteEntries(), {
+      'tool-calling': {
+        benchlocal: {
+          runner: async () => (await import('./external/benchlocal-suite.js')).benchlocalSuite,
+          loadConfig: async (overrides) => (await import('./external/benchlocal-config.js')).loadBenchlocalConfig(`${configsDir}benchlocal/tool-calling.toml`, overrides),
+        },
+      },
+    }),
     ...LM_EVAL_SWEEP_SUITES.map((suite): [string, SuiteEntry] => [suite, {
       runner: async () => (await import('./external/lm-eval-suite.js')).lmEvalSuite,
       loadConfig: async (overrides) => (await import('./external/lm-eval-config.js')).loadLmEvalConfig(`${configsDir}lm-eval/${suite}.toml`, overrides),
     }]),
   ];
   return new Map(entries);
+}
+
+function withTools(entries: Array<[string, SuiteEntry]>, tools: Record<string, SuiteEntry['tools']>): Array<[string, SuiteEntry]> {
+  return entries.map(([suite, entry]) => [suite, tools[suite] ? { ...entry, tools: tools[suite] } : entry]);
 }

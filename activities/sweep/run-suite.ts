@@ -10,7 +10,8 @@ import { openJournal } from '../journal/journal.js';
 import { autoMemoryTarget, PeakRssSampler } from '../memory/index.js';
 import type { MemorySnapshot } from '../envelope/types.js';
 import { HEARTBEAT_TICK_MS } from '../../workflows/policies.js';
-import type { SuiteRegistry } from '../suites/registry.js';
+import { resolveSuite, type SuiteRegistry } from '../suites/registry.js';
+import { defaultToolFor, splitTool } from '../../workflows/suite-tools.js';
 import { journalPath, workDirFor } from './paths.js';
 import type { RunSuiteInput, RunSuiteResult, SuiteHeartbeat } from './types.js';
 
@@ -22,15 +23,20 @@ export interface RunSuiteDeps {
 export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput): Promise<RunSuiteResult> {
   const ctx = Context.current();
   const { info } = ctx;
-  const entry = deps.registry.get(input.suite);
+  // `tool` (validated against workflows/suite-tools.ts by the input check) picks the runner; the rest of
+  // the suite's sweep config is that tool's own overrides.
+  const { tool, config: overrides } = splitTool(input.suite, input.config);
+  const entry = resolveSuite(deps.registry, input.suite, tool);
   if (!entry) {
     throw ApplicationFailure.create({
       type: 'SuiteNotFound',
       nonRetryable: true,
-      message: `suite "${input.suite}" has no runner on host worker ${info.taskQueue}; available: ${[...deps.registry.keys()].join(', ') || 'none'}`,
+      message: deps.registry.has(input.suite)
+        ? `suite "${input.suite}" has no runner for tool "${tool}" on host worker ${info.taskQueue}; tools: ${[defaultToolFor(input.suite), ...Object.keys(deps.registry.get(input.suite)?.tools ?? {})].join(', ')}`
+        : `suite "${input.suite}" has no runner on host worker ${info.taskQueue}; available: ${[...deps.registry.keys()].join(', ') || 'none'}`,
     });
   }
-  const config = await entry.loadConfig(input.config);
+  const config = await entry.loadConfig(overrides);
   const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
   const journal = await openJournal(journalPath(deps.dataDir, workflowId, info.activityId));
   const resumedFrom = journal.entries().length;

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseToml } from 'smol-toml';
 import { defaultPayloadConverter, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ConfigError, InputError } from '../../activities/errors.js';
-import { defaultSuiteRegistry } from '../../activities/suites/registry.js';
+import { defaultSuiteRegistry, resolveSuite } from '../../activities/suites/registry.js';
+import { splitTool } from '../../workflows/suite-tools.js';
 import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate, WORKFLOW_TYPES } from '../../workflows/definitions.js';
 import { formatProblems, validateSweepInput, type SweepInput } from '../../workflows/input.js';
 import { failedPairs, type SweepResult } from '../../workflows/progress.js';
@@ -33,6 +34,9 @@ export function checkSweepInput(input: unknown, source: string): void {
     for (const [i, s] of suites.entries()) {
       if (typeof s === 'string' && checked.ok && !registry.has(s)) {
         problems.push({ field: `suites[${i}]`, message: `"${s}" has no runner in this build; runnable suites: ${[...registry.keys()].join(', ')}` });
+      } else if (typeof s === 'string' && checked.ok) {
+        const { tool } = splitTool(s, checked.input.suiteConfig[s] ?? {});
+        if (!resolveSuite(registry, s, tool)) problems.push({ field: `suiteConfig.${s}.tool`, message: `"${tool}" has no runner for suite "${s}" in this build` });
       }
     }
   }

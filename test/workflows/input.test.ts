@@ -19,6 +19,18 @@ describe('validateSweepInput', () => {
     expect(fields).toEqual(expect.arrayContaining(['bogus', 'models[1]', 'models[2]', 'suites', 'endpoint', 'suiteAttempts', 'trigger', 'tags.a', 'suiteConfig.ttft', 'pairs[0].model', 'pairs[0].suite']));
   });
 
+  it('accepts a tool the suite can run with and lists an unknown one among the problems', () => {
+    const good = validateSweepInput({ models: ['m'], suites: ['throughput', 'tool-calling', 'reasoning'], endpoint: 'http://h:1',
+      suiteConfig: { throughput: { tool: 'vllm-bench' }, 'tool-calling': { tool: 'benchlocal' }, reasoning: { tool: 'lm-eval' } } });
+    expect(good.problems).toEqual([]);
+    const bad = validateSweepInput({ models: ['m'], suites: ['throughput', 'ttft', 'reasoning'], endpoint: 'http://h:1', bogus: 1,
+      suiteConfig: { throughput: { tool: 'benchlocal' }, ttft: { tool: 'vllm-bench' }, reasoning: { tool: 7 } } });
+    expect(bad.ok).toBe(false);
+    expect(bad.problems.map((p) => p.field)).toEqual(['bogus', 'suiteConfig.throughput.tool', 'suiteConfig.ttft.tool', 'suiteConfig.reasoning.tool']);
+    expect(bad.problems[1]?.message).toBe('unknown tool "benchlocal" for suite "throughput"; one of: nightshift, vllm-bench (default nightshift)');
+    expect(bad.problems[2]?.message).toContain('one of: nightshift (default nightshift)');
+  });
+
   it('rejects a non-object input with an example of the expected shape', () => {
     const r = validateSweepInput('models=a');
     expect(r.ok).toBe(false);
