@@ -185,7 +185,8 @@ describe('sweep with the lm-eval reasoning suite (real lm-eval, simulated endpoi
     expect(total - atKill).toBeLessThan(rows.length);
     expect(total - atReap).toBeLessThanOrEqual(rows.length - atReap + 1);
     expect(total).toBeGreaterThanOrEqual(rows.length);
-    console.log(`sweep lm-eval resume: ${atKill} requests before the kill, ${atReap - atKill} by the orphan until reaped, ${total - atReap} by the retried attempt; task size ${rows.length}`);
+    const reaped = reapLine.exec(second.output())?.[1] === 'reaped orphaned' ? 'killed by the reap' : 'had ended by itself';
+    console.log(`sweep lm-eval resume: the orphaned lm-eval group ${reaped}; ${atKill} requests before the kill, ${atReap - atKill} by the orphan until reaped, ${total - atReap} by the retried attempt; task size ${rows.length}`);
     await stopChild(second);
   }, 600_000);
 });
