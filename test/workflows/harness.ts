@@ -22,7 +22,9 @@ export async function startHarness(dbFile?: string): Promise<Harness> {
     // already installed in this process
   }
   const server = await startDevServer({ temporalPath: ensureTool('temporal'), uiPort: false, ...(dbFile ? { dbFile } : {}) });
-  const connection = await Connection.connect({ address: server.address });
+  // Several dev servers start at once when test files run in parallel on 2 cores; the SDK's default
+  // 10 s connect deadline is too tight for that, not for a healthy server.
+  const connection = await Connection.connect({ address: server.address, connectTimeout: '60s' });
   const client = new Client({ connection, namespace: 'default' });
   const target: TemporalTarget = { address: server.address, namespace: 'default', connectionOptions: { address: server.address } };
   return {
