@@ -29,7 +29,7 @@ export function sampleEnvelope(model: string, night: number, suite: 'throughput'
       memory_snapshots: [{ phase: 'after', rss_gb: 6.5, free_gb: 90 }],
       results: [
         { name: 'decode_tok_per_sec_p512_c1', metric: 'throughput', value: speed + night, unit: 'tok/s', decode_tokens_per_second: speed + night, tags: { workflow_id: `nightly-${night}`, workflow_run_id: 'run-1' } },
-        { name: 'ttft_ms_p512_c1', metric: 'latency', value: 300 - night * 10 + speed, unit: 'ms', first_token_latency_ms: 300 - night * 10 + speed },
+        { name: 'ttft_ms_p512_c1', metric: 'latency', value: Math.max(20, 300 - night * 10 + speed), unit: 'ms', first_token_latency_ms: Math.max(20, 300 - night * 10 + speed) },
       ],
     };
   }
