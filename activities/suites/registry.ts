@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { SuiteRunner } from './types.js';
 import { qualitySuiteEntries } from './quality/registry-entries.js';
 import { defaultToolFor } from '../../workflows/suite-tools.js';
+import { deepMerge } from '../config/merge.js';
 
 export interface SuiteEntry {
   /** Loads the runner module on first use. Each runner has its own config type, which its loadConfig
@@ -37,18 +38,7 @@ export async function loadTomlConfig(file: string, overrides: Record<string, unk
   return deepMerge(base, overrides);
 }
 
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : v;
-  }
-  return out;
-}
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** The runner of `suite` by `tool` (undefined: the suite's default tool), or undefined when this build has none. */
 export function resolveSuite(registry: SuiteRegistry, suite: string, tool?: string): Omit<SuiteEntry, 'tools'> | undefined {

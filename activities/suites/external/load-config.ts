@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
 import { validateConfig } from '../../config/toml-config.js';
 import { ConfigError } from '../../errors.js';
+import { deepMerge } from '../../config/merge.js';
 
 export async function loadToolConfig<T>(path: string, schema: object, overrides: Record<string, unknown> = {}): Promise<T> {
   let text: string;
@@ -30,15 +31,4 @@ export function parseToolConfig<T>(value: unknown, source: string, schema: objec
   return validateConfig<T>(structuredClone(value), source, schema);
 }
 
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    out[key] = isTable(current) && isTable(value) ? deepMerge(current, value) : value;
-  }
-  return out;
-}
 
-function isTable(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
