@@ -1,9 +1,9 @@
 // npm run bench:viewer — the viewer over 10,000 shards: how long the server takes to build its read
 // model, how long the leaderboard API answers (cold and warm), and the page's first meaningful paint
 // (navigation start → leaderboard rows in the DOM) in headless Chromium. Prints a markdown section;
-// `--write` appends it to docs/performance.md.
+// `--write` puts it in docs/performance.md (replacing the previous run's).
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishEnvelopes } from '../../activities/publish/publish.js';
@@ -90,4 +90,13 @@ Machine: ${cpus().length} cores, ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB
 Goal: first meaningful paint under 1 s — ${median(paints) < 1000 ? 'met' : 'NOT met'}.
 `;
 console.log(section);
-if (process.argv.includes('--write')) appendFileSync(join(process.cwd(), 'docs', 'performance.md'), section);
+if (process.argv.includes('--write')) {
+  // Replace this benchmark's earlier section (up to the next heading) rather than piling up copies.
+  const file = join(process.cwd(), 'docs', 'performance.md');
+  const current = readFileSync(file, 'utf8');
+  const start = current.indexOf('## Viewer over');
+  let next = start < 0 ? -1 : current.indexOf('\n## ', start + 5);
+  if (next < 0) next = current.length;
+  const text = section.trimStart();
+  writeFileSync(file, start < 0 ? `${current.trimEnd()}\n\n${text}` : `${current.slice(0, start)}${text}${current.slice(next + 1)}`);
+}
