@@ -15,9 +15,23 @@ export class InputError extends NightshiftError {
   override readonly exitCode = 2;
 }
 
-/** Configuration that cannot work (bad TOML, unknown keys, wrong types). */
+/** One thing wrong with a configuration: where (a file and line, or e.g. "suiteConfig.ttft"), which key, what. */
+export interface ConfigProblem {
+  source: string;
+  /** Dotted key path, e.g. "concurrency" or "models.1.name"; "" for the whole config. */
+  key: string;
+  line?: number;
+  message: string;
+}
+
+/** Configuration that cannot work (bad TOML, unknown keys, wrong types); `problems` lists each one. */
 export class ConfigError extends NightshiftError {
   override readonly exitCode = 2;
+  readonly problems: readonly ConfigProblem[];
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly ConfigProblem[] }) {
+    super(message, options);
+    this.problems = options?.problems ?? [];
+  }
 }
 
 /** An envelope that does not satisfy schema.json. */

@@ -1,6 +1,6 @@
 // Worker settings: the host queue's default name and the options both workers share.
 import { hostname } from 'node:os';
-import { MAX_HEARTBEAT_THROTTLE } from '../workflows/policies.js';
+import { MAX_HEARTBEAT_THROTTLE } from '../workflows/shared/heartbeat-timing.js';
 
 /** The host worker's task queue: named for the inference host, so sweeps can target a machine. */
 export function defaultHostQueue(env: NodeJS.ProcessEnv = process.env): string {
@@ -12,6 +12,6 @@ export function defaultHostQueue(env: NodeJS.ProcessEnv = process.env): string {
 export const HOST_WORKER = {
   // One model, one eval at a time: two suites at once would measure each other.
   maxConcurrentActivityTaskExecutions: 1,
-  // Heartbeats reach the server at least this often (see workflows/policies.ts).
+  // Heartbeats reach the server at least this often (see workflows/shared/heartbeat-timing.ts).
   maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE,
 } as const;

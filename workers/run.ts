@@ -4,9 +4,9 @@
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { defaultRegistryDir, reapOrphans } from '../activities/suites/external/process-registry.js';
 import { createSweepActivities, HOST_ACTIVITIES, ORCHESTRATION_ACTIVITIES, type SweepActivities } from '../activities/sweep/activities.js';
-import type { MemoryProbe } from '../activities/sweep/memory.js';
+import type { MemoryProbe } from '../activities/memory/index.js';
 import { dataDir as defaultDataDir } from '../activities/sweep/paths.js';
-import { defaultSuiteRegistry, type SuiteRegistry } from '../activities/suites/registry.js';
+import type { SuiteCatalog } from '../activities/suites/catalog.js';
 import { ORCHESTRATION_QUEUE } from '../workflows/definitions.js';
 import { workflowBundle } from './bundle.js';
 import { connectClient, connectWorker, temporalTarget, type TemporalTarget } from './connection.js';
@@ -21,7 +21,8 @@ export interface RunWorkersOptions {
   target?: TemporalTarget;
   dataDir?: string;
   dataset?: string;
-  registry?: SuiteRegistry;
+  /** Suites the workers know (default: the built-in catalog; tests add entries). */
+  catalog?: SuiteCatalog;
   memory?: MemoryProbe;
   /** Replace activities (benchmarks of the orchestration alone use no-op activities). */
   activities?: Partial<SweepActivities>;
@@ -57,7 +58,7 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
     ...createSweepActivities({
       hostQueue,
       dataDir: options.dataDir ?? defaultDataDir(),
-      registry: options.registry ?? defaultSuiteRegistry(),
+      ...(options.catalog ? { catalog: options.catalog } : {}),
       memory: options.memory ?? memoryProbe,
       searchAttributes,
       ...(options.dataset ? { dataset: options.dataset } : {}),

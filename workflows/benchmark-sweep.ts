@@ -9,6 +9,7 @@ import {
   condition,
   allHandlersFinished,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -29,25 +30,25 @@ import {
   skipRemainingSignal,
   sweepProgressQuery,
 } from './definitions.js';
-import { formatProblems, validateSweepInput, type SuiteName } from './input.js';
+import { formatProblems, MAX_LISTED_PROBLEMS, validateSweepInput, type InputProblem, type SuiteName } from './shared/sweep-input.js';
 import { modelBenchmark, type ModelBenchmarkInput } from './model-benchmark.js';
-import { ENVIRONMENT } from './policies.js';
+import { CHECK, ENVIRONMENT } from './policies.js';
 import { countPairs, failedPairs, modelStateOf, type ModelProgress, type SweepProgress, type SweepResult } from './progress.js';
-import { modelSlug } from './slug.js';
+import { modelSlug } from './shared/slug.js';
 
 const { sweepEnvironment } = proxyActivities<SweepActivities>({ ...ENVIRONMENT, taskQueue: ORCHESTRATION_QUEUE });
+const { checkSweep } = proxyActivities<SweepActivities>({ ...CHECK, taskQueue: ORCHESTRATION_QUEUE });
 
 export async function benchmarkSweep(rawInput: unknown): Promise<SweepResult> {
-  const checked = validateSweepInput(rawInput);
-  if (!checked.ok) {
-    // Non-retryable: the workflow fails at once; the message lists every problem, one per line.
-    throw ApplicationFailure.create({
-      type: 'InvalidSweepInput',
-      nonRetryable: true,
-      message: `invalid sweep input (${checked.problems.length} problem${checked.problems.length > 1 ? 's' : ''}):\n${formatProblems(checked.problems)}`,
-      details: [checked.problems],
-    });
+  // Suites, tools and every suite's config are checked against the catalog and the config files before
+  // any model loads: that reads files, so it is an activity. (Sweeps that started before this check
+  // existed replay without it.)
+  if (patched('check-sweep-activity')) {
+    const problems = await checkSweep(rawInput);
+    if (problems.length > 0) throw invalidInput(problems);
   }
+  const checked = validateSweepInput(rawInput);
+  if (!checked.ok) throw invalidInput(checked.problems);
   const input = checked.input;
   const sweepId = workflowInfo().workflowId;
   const wanted = (model: string): SuiteName[] =>
@@ -198,3 +199,13 @@ export async function benchmarkSweep(rawInput: unknown): Promise<SweepResult> {
   return { ...progress, counts };
 }
 
+
+/** Non-retryable: the workflow fails at once; the message lists every problem (the first 50), one per line. */
+function invalidInput(problems: readonly InputProblem[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'InvalidSweepInput',
+    nonRetryable: true,
+    message: `invalid sweep input (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n${formatProblems(problems)}`,
+    details: [problems.slice(0, MAX_LISTED_PROBLEMS)],
+  });
+}

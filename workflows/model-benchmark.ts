@@ -13,10 +13,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/activities.js';
-import type { MemorySnapshot } from '../activities/envelope/types.js';
+import type { MemorySnapshot } from './shared/envelope.js';
 import type { RunSuiteResult, WarmUpResult } from '../activities/sweep/types.js';
 import { modelProgressQuery, ORCHESTRATION_QUEUE, SEARCH_ATTRIBUTES, skipRemainingSignal } from './definitions.js';
-import type { ResolvedSweepInput, SuiteName } from './input.js';
+import type { ResolvedSweepInput, SuiteName } from './shared/sweep-input.js';
 import { LOAD, PUBLISH, RELEASE, suiteOptions, WARM_UP } from './policies.js';
 import { modelStateOf, type ModelProgress, type SuiteProgressState } from './progress.js';
 
@@ -95,7 +95,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
         run = await runSkippable(() =>
           acts.runSuite.executeWithOptions(
             { ...suiteOptions(sweep.suiteAttempts, sweep.heartbeatTimeoutSeconds), taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
-            [{ sweepId: input.sweepId, endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {} }],
+            [{ endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {} }],
           ),
         );
       } catch (error) {

@@ -1,9 +1,9 @@
 // Every timeout and retry policy of a sweep, in one place, each with the reason for its value. Workflows
-// use these; the worker's heartbeat throttle (workers/options.ts) is chosen against SUITE.heartbeatTimeout.
+// use these; the heartbeat timing (shared/heartbeat-timing.ts) is chosen against the suites' heartbeat timeout.
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
 /** Bad input and configuration never get better by retrying; these error types stop retries at once. */
-export const NON_RETRYABLE = ['InputError', 'ConfigError', 'SchemaError', 'SuiteNotFound'];
+export const NON_RETRYABLE = ['InputError', 'ConfigError', 'SchemaError'];
 
 /** Transient faults (model server restarting, socket reset) usually clear within seconds to a minute;
  * backoff 2 s → 60 s keeps a crashed server from being hammered while it restarts. */
@@ -58,15 +58,14 @@ export const RELEASE: ActivityOptions = {
   retry: { ...transientRetry, maximumAttempts: 3 },
 };
 
+/** The early input check reads the suites' config files on the orchestration worker: seconds at most. */
+export const CHECK: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  retry: { ...transientRetry, maximumAttempts: 5 },
+};
+
 /** Asking the orchestration worker for its defaults is local and instant. */
 export const ENVIRONMENT: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { ...transientRetry, maximumAttempts: 10 },
 };
-
-/** Worker side: heartbeats are sent at most this far apart (the SDK's default is min(0.8 × heartbeat
- * timeout, 60 s) = 60 s for suites, too close to the 2 min timeout under load). */
-export const MAX_HEARTBEAT_THROTTLE = '5s';
-/** The suite wrapper re-sends its last heartbeat this often even when no sample finished, so a
- * cancellation reaches a suite stuck in a long request within seconds. */
-export const HEARTBEAT_TICK_MS = 3_000;

@@ -3,22 +3,22 @@
 // measures it per scenario (whole request) for the pack, which none of the envelope's first-class fields
 // (first-token latency, tokens per second) means. Per-scenario verdicts are not converted: they are
 // the pack's evidence, not its measurement, and stay in benchlocal's own file.
-import type { EnvelopeResult, GenKwargs } from '../envelope/types.js';
+import type { EnvelopeResult, GenKwargs } from '../../workflows/shared/envelope.js';
 import { InputError } from '../errors.js';
-import { assembleEnvelope } from './envelope-base.js';
+import { defineConverter, type ConvertedRun } from './envelope-base.js';
 import { commonGenKwargs, toGenKwargs } from './gen-kwargs.js';
 import { readJsonFile } from './json-input.js';
 import { looksLikeBenchlocal, wrongKindError } from './sniff.js';
-import type { Converter, RunContext } from './types.js';
+import type { Converter } from './types.js';
 import { describe, isRecord, readNumber, type JsonRecord } from './values.js';
 
-export const benchlocalConverter: Converter = {
+export const benchlocalConverter: Converter = defineConverter({
   kind: 'benchlocal',
   describes: 'benchlocal-cli result JSON (packs[] with score, passed/total, latency; totals)',
-  convert: convertBenchlocal,
-};
+  read: readBenchlocal,
+});
 
-async function convertBenchlocal(path: string, context: RunContext) {
+async function readBenchlocal(path: string): Promise<ConvertedRun> {
   const parsed = await readJsonFile(path, { what: 'benchlocal result file' });
   if (!looksLikeBenchlocal(parsed)) {
     throw wrongKindError(path, 'benchlocal', 'a "packs" array and a "totals" object', parsed);
@@ -78,7 +78,7 @@ async function convertBenchlocal(path: string, context: RunContext) {
     // settings go on its result as gen_* tags; the envelope's gen_kwargs keep what all packs share.
     for (const [key, value] of Object.entries(commonGenKwargs(packSampling))) tags[`gen_${key}`] = String(value);
     sampling.push(...packSampling);
-    results.push({ name: id, metric: 'score', value: score.value, unit: 'ratio', tags, raw: summary });
+    results.push({ name: id, metric: 'score', value: score.value, unit: 'ratio', tags: { ...tags, better: 'higher' }, raw: summary });
   });
 
   const totalScore = readNumber(doc.totals.score, path, '$.totals.score');
@@ -86,7 +86,7 @@ async function convertBenchlocal(path: string, context: RunContext) {
     const tags: Record<string, string> = { ...shared };
     countTags(doc.totals, path, '$.totals', tags);
     if (typeof doc.equivalent_score_150 === 'number') tags.equivalent_score_150 = String(doc.equivalent_score_150);
-    const total: EnvelopeResult = { name: 'total', metric: 'score', value: totalScore.value, unit: 'ratio', tags, raw: doc.totals };
+    const total: EnvelopeResult = { name: 'total', metric: 'score', value: totalScore.value, unit: 'ratio', tags: { ...tags, better: 'higher' }, raw: doc.totals };
     const seconds = runSeconds(doc);
     if (seconds !== undefined) {
       total.duration_seconds = seconds;
@@ -97,10 +97,8 @@ async function convertBenchlocal(path: string, context: RunContext) {
     errors.push(`${path}: $.totals.score is ${totalScore.nonFinite}; total left out`);
   }
 
-  return assembleEnvelope(
-    path,
-    context,
-    {
+  return {
+    facts: {
       model: typeof doc.model === 'string' && doc.model !== '' ? doc.model : undefined,
       modelField: '"model"',
       timestamp: isoDate(doc.started_at),
@@ -109,7 +107,7 @@ async function convertBenchlocal(path: string, context: RunContext) {
     },
     results,
     errors,
-  );
+  };
 }
 
 function countTags(source: JsonRecord, path: string, at: string, tags: Record<string, string>) {

@@ -1,7 +1,7 @@
 // Generation settings as tools record them → the envelope's gen_kwargs (max_gen_toks, temperature,
 // top_p, top_k). Tools spell the length limit differently; lm-eval's CLI records "k=v,k=v" strings.
 import { InputError } from '../errors.js';
-import type { GenKwargs } from '../envelope/types.js';
+import type { GenKwargs } from '../../workflows/shared/envelope.js';
 import { describe, isRecord, type JsonRecord } from './values.js';
 
 const LENGTH_KEYS = ['max_gen_toks', 'max_new_tokens', 'max_tokens', 'max_completion_tokens'];

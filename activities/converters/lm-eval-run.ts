@@ -1,6 +1,6 @@
 // Run-level facts from an lm-eval results file: model identity, generation settings, seed, duration and
 // date — each from the fields lm-eval really writes (see docs/converters.md for the field list).
-import type { GenKwargs } from '../envelope/types.js';
+import type { GenKwargs } from '../../workflows/shared/envelope.js';
 import { InputError } from '../errors.js';
 import { epochSecondsToIso } from './envelope-base.js';
 import { commonGenKwargs, parseArgString, settingsRecord, toGenKwargs } from './gen-kwargs.js';

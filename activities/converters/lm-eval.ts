@@ -3,9 +3,9 @@
 // prompt/decode/total tokens per second over that duration. Docs: docs/converters.md.
 import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { EnvelopeResult } from '../envelope/types.js';
+import type { EnvelopeResult } from '../../workflows/shared/envelope.js';
 import { InputError } from '../errors.js';
-import { assembleEnvelope } from './envelope-base.js';
+import { defineConverter, type ConvertedRun } from './envelope-base.js';
 import { readJsonFile } from './json-input.js';
 import { locateResultsFile } from './lm-eval-locate.js';
 import { taskMetrics, type TaskMetric } from './lm-eval-metrics.js';
@@ -13,7 +13,7 @@ import { modelArgs, modelIdentity, runDuration, runGenKwargs, runSeeds, runTimes
 import { countSampleTokens, findSamplesFile, runStamp, type SampleTokens } from './lm-eval-samples.js';
 import { looksLikeLmEval, wrongKindError } from './sniff.js';
 import { TOKEN_COUNT_METHOD } from './token-count.js';
-import type { Converter, RunContext } from './types.js';
+import type { Converter } from './types.js';
 import { isRecord, type JsonRecord } from './values.js';
 
 interface TaskEntry {
@@ -23,13 +23,13 @@ interface TaskEntry {
   metrics: TaskMetric[];
 }
 
-export const lmEvalConverter: Converter = {
+export const lmEvalConverter: Converter = defineConverter({
   kind: 'lm-eval',
   describes: 'lm-evaluation-harness 0.4.x results_*.json (or the directory lm-eval wrote), with samples_*.jsonl when logged',
-  convert: convertLmEval,
-};
+  read: readLmEval,
+});
 
-async function convertLmEval(path: string, context: RunContext) {
+async function readLmEval(path: string): Promise<ConvertedRun> {
   const file = await locateResultsFile(path);
   const parsed = await readJsonFile(file, { what: 'lm-eval results file' });
   if (!looksLikeLmEval(parsed)) {
@@ -73,6 +73,7 @@ async function convertLmEval(path: string, context: RunContext) {
   }
 
   const nShot = isRecord(doc['n-shot']) ? doc['n-shot'] : {};
+  const higherIsBetter = isRecord(doc.higher_is_better) ? doc.higher_is_better : {};
   const nSamples = isRecord(doc['n-samples']) ? doc['n-samples'] : {};
   const results: EnvelopeResult[] = [];
   for (const entry of tasks) {
@@ -94,7 +95,7 @@ async function convertLmEval(path: string, context: RunContext) {
         metric: metric.name,
         value: metric.value,
         unit: metric.unit,
-        tags: { ...taskTags, lm_eval_key: metric.key },
+        tags: { ...taskTags, lm_eval_key: metric.key, ...betterTag(higherIsBetter, entry.task, metric.key) },
         raw: metric.raw,
       };
       if (metric.stderr !== undefined) (result.tags as Record<string, string>).stderr = String(metric.stderr);
@@ -104,10 +105,8 @@ async function convertLmEval(path: string, context: RunContext) {
     }
   }
 
-  return assembleEnvelope(
-    file,
-    context,
-    {
+  return {
+    facts: {
       model: identity.model,
       modelField: '$.config.model_args model/pretrained or $.model_name',
       timestamp: runTimestamp(doc, runStamp(file)),
@@ -118,7 +117,15 @@ async function convertLmEval(path: string, context: RunContext) {
     },
     results,
     errors,
-  );
+  };
+}
+
+/** The direction lm-eval records for a metric (`higher_is_better[task][metric]`), as the result's `better` tag. */
+function betterTag(table: JsonRecord, task: string, key: string): { better?: string } {
+  const perTask = table[task];
+  const [metric = key] = key.split(',');
+  const higher = isRecord(perTask) ? perTask[metric] : undefined;
+  return typeof higher === 'boolean' ? { better: higher ? 'higher' : 'lower' } : {};
 }
 
 /** Tasks in `results` (and groups found only in `groups`), each with its metrics, group role and parent. */

@@ -5,19 +5,18 @@
 // and E2EL every statistic present (mean, median, std, and the pNN keys --metric-percentiles asked for).
 // Not read: the per-request arrays of --save-detailed (input_lens, ttfts, itls, generated_texts, errors):
 // they describe requests, not the run, and can be megabytes.
-import type { EnvelopeResult } from '../envelope/types.js';
-import { assembleEnvelope } from './envelope-base.js';
+import type { EnvelopeResult } from '../../workflows/shared/envelope.js';
+import { defineConverter, type ConvertedRun } from './envelope-base.js';
 import { readJsonFile } from './json-input.js';
 import { looksLikeVllmBench, wrongKindError } from './sniff.js';
-import type { Converter, RunContext } from './types.js';
-import { InputError } from '../errors.js';
+import type { Converter } from './types.js';
 import { describe, fieldPath, readNumber, type JsonRecord } from './values.js';
 
-export const vllmBenchConverter: Converter = {
+export const vllmBenchConverter: Converter = defineConverter({
   kind: 'vllm-bench',
   describes: 'vllm bench serve / benchmark_serving.py --save-result JSON',
-  convert: convertVllmBench,
-};
+  read: readVllmBench,
+});
 
 const LATENCIES: Record<string, string> = {
   ttft: 'time_to_first_token',
@@ -33,17 +32,18 @@ interface Scalar {
   unit: string;
   /** The first-class envelope field that means the same as this value. */
   field?: 'decode_tokens_per_second' | 'total_tokens_per_second';
+  better: 'higher' | 'lower';
 }
 
 const SCALARS: Scalar[] = [
-  { keys: ['request_throughput'], name: 'request_throughput', metric: 'throughput', unit: 'req/s' },
-  { keys: ['request_goodput', 'request_goodput:'], name: 'request_goodput', metric: 'throughput', unit: 'req/s' },
-  { keys: ['output_throughput'], name: 'output_token_throughput', metric: 'throughput', unit: 'tok/s', field: 'decode_tokens_per_second' },
-  { keys: ['total_token_throughput'], name: 'total_token_throughput', metric: 'throughput', unit: 'tok/s', field: 'total_tokens_per_second' },
-  { keys: ['max_output_tokens_per_s'], name: 'peak_output_token_throughput', metric: 'throughput', unit: 'tok/s' },
-  { keys: ['max_concurrent_requests'], name: 'peak_concurrent_requests', metric: 'count', unit: 'requests' },
-  { keys: ['completed'], name: 'completed_requests', metric: 'count', unit: 'requests' },
-  { keys: ['failed'], name: 'failed_requests', metric: 'count', unit: 'requests' },
+  { keys: ['request_throughput'], name: 'request_throughput', metric: 'throughput', unit: 'req/s', better: 'higher' },
+  { keys: ['request_goodput', 'request_goodput:'], name: 'request_goodput', metric: 'throughput', unit: 'req/s', better: 'higher' },
+  { keys: ['output_throughput'], name: 'output_token_throughput', metric: 'throughput', unit: 'tok/s', field: 'decode_tokens_per_second', better: 'higher' },
+  { keys: ['total_token_throughput'], name: 'total_token_throughput', metric: 'throughput', unit: 'tok/s', field: 'total_tokens_per_second', better: 'higher' },
+  { keys: ['max_output_tokens_per_s'], name: 'peak_output_token_throughput', metric: 'throughput', unit: 'tok/s', better: 'higher' },
+  { keys: ['max_concurrent_requests'], name: 'peak_concurrent_requests', metric: 'count', unit: 'requests', better: 'higher' },
+  { keys: ['completed'], name: 'completed_requests', metric: 'count', unit: 'requests', better: 'higher' },
+  { keys: ['failed'], name: 'failed_requests', metric: 'count', unit: 'requests', better: 'lower' },
 ];
 
 /** Context written into every result's tags when the file has it. */
@@ -51,7 +51,7 @@ const TAG_KEYS = ['backend', 'endpoint_type', 'label', 'tokenizer_id', 'num_prom
 
 const LATENCY_KEY = /^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)_ms$/;
 
-async function convertVllmBench(path: string, context: RunContext) {
+async function readVllmBench(path: string): Promise<ConvertedRun> {
   const parsed = await readJsonFile(path, { what: 'vllm bench result file' });
   if (!looksLikeVllmBench(parsed)) {
     throw wrongKindError(path, 'vllm-bench', '"completed" and throughput/latency fields such as "request_throughput"', parsed);
@@ -91,7 +91,7 @@ async function convertVllmBench(path: string, context: RunContext) {
   for (const scalar of SCALARS) {
     const key = scalar.keys.find((k) => doc[k] !== undefined && doc[k] !== null);
     if (!key) continue;
-    const result = add(key, { name: scalar.name, metric: scalar.metric, unit: scalar.unit });
+    const result = add(key, { name: scalar.name, metric: scalar.metric, unit: scalar.unit }, { better: scalar.better });
     if (result && scalar.field) result[scalar.field] = result.value;
   }
   for (const key of Object.keys(doc)) {
@@ -102,27 +102,24 @@ async function convertVllmBench(path: string, context: RunContext) {
     // name = what was measured and which statistic; metric = the kind, so a query over metric "latency"
     // finds every latency and never a spread.
     const metric = stat === 'std' ? 'latency_std' : 'latency';
-    const result = add(key, { name: `${name}_${stat}`, metric, unit: 'ms' }, { statistic: stat });
+    const result = add(key, { name: `${name}_${stat}`, metric, unit: 'ms' }, { statistic: stat, better: 'lower' });
     // TTFT mean/median/percentiles are first-token latencies; a standard deviation is not one.
     if (result && family === 'ttft' && stat !== 'std') result.first_token_latency_ms = result.value;
   }
 
   const timestamp = vllmDate(doc.date);
-  if (doc.date !== undefined && doc.date !== null && !timestamp && !context.timestamp) {
-    throw new InputError(`${path}: $.date must be a date like "20250101-120000", got ${describe(doc.date)}`);
-  }
-  return assembleEnvelope(
-    path,
-    context,
-    {
+  const unreadableDate = doc.date !== undefined && doc.date !== null && !timestamp;
+  return {
+    facts: {
       model: typeof doc.model_id === 'string' && doc.model_id !== '' ? doc.model_id : undefined,
       modelField: '"model_id"',
       timestamp,
       timestampField: '"date" (vllm writes it as YYYYMMDD-HHMMSS)',
+      ...(unreadableDate ? { timestampProblem: `${path}: $.date must be a date like "20250101-120000", got ${describe(doc.date)}` } : {}),
     },
     results,
     errors,
-  );
+  };
 }
 
 /** vllm's `date` is datetime.now().strftime("%Y%m%d-%H%M%S"): the benchmark host's local time with no

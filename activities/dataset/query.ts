@@ -1,11 +1,13 @@
-// Reading the dataset with DuckDB: filtered results, a leaderboard (latest value per model × suite ×
-// result name × metric) and exact envelopes back from a shard. Filters are always bound as parameters;
-// only column names chosen here appear in SQL text.
+// Reading the dataset with DuckDB: filtered results, a leaderboard (the latest result per group, by the
+// rule in latest-per-group.ts) and exact envelopes back from a shard. Filters are always bound as
+// parameters; only column names chosen here appear in SQL text.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBPreparedStatement } from '@duckdb/node-api';
+import { directionFields, type DirectionFields } from './direction.js';
 import { localShardRelation } from './index-file.js';
-import type { Envelope } from '../envelope/types.js';
+import { latestPerGroup } from './latest-per-group.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 import { InputError } from '../errors.js';
 import { withConnection } from './duckdb.js';
 import { datasetRepoName } from './location.js';
@@ -43,22 +45,28 @@ export interface ResultRow {
   envelope_hash: string;
 }
 
+/** A leaderboard row: the group's latest result, its machine, and which direction is better. */
+export interface LeaderboardRow extends ResultRow, DirectionFields {
+  chip: string;
+}
+
 const SELECT_COLUMNS = `epoch_ms(timestamp) AS timestamp_ms, suite, model, name, metric, value, unit, git_sha, trigger,
-  model_revision, quantization, CAST(to_json(tags) AS VARCHAR) AS tags_json, envelope_hash`;
+  model_revision, quantization, CAST(to_json(tags) AS VARCHAR) AS tags_json, envelope_hash, system_chip`;
 
 /** Every result row matching the filter, oldest first. */
 export async function queryResults(source: DatasetSource, filter: ResultFilter = {}): Promise<ResultRow[]> {
-  return selectRows(source, filter, 'ORDER BY timestamp, suite, model, name, metric, envelope_hash');
+  const rows = await selectRows(source, filter, 'TRUE', 'ORDER BY timestamp, suite, model, name, metric, envelope_hash');
+  return rows.map(toResultRow);
 }
 
-/** The latest result per model × suite × result name × metric (ties broken by envelope hash). */
-export async function leaderboard(source: DatasetSource, filter: ResultFilter = {}): Promise<ResultRow[]> {
-  return selectRows(
-    source,
-    filter,
-    `QUALIFY row_number() OVER (PARTITION BY model, suite, name, metric ORDER BY timestamp DESC, envelope_hash DESC) = 1
-     ORDER BY suite, name, metric, model`,
-  );
+/** The latest result per model × suite × result name × metric × chip (latest-per-group.ts). */
+export async function leaderboard(source: DatasetSource, filter: ResultFilter = {}): Promise<LeaderboardRow[]> {
+  const rule = latestPerGroup();
+  const rows = await selectRows(source, filter, rule.candidates, `${rule.qualify} ${rule.orderBy}`);
+  return rows.map((raw) => {
+    const row = toResultRow(raw);
+    return { ...row, chip: String(raw.system_chip), ...directionFields(row) };
+  });
 }
 
 /** The envelopes stored in one shard file, exactly as published. */
@@ -73,7 +81,7 @@ export async function readEnvelopes(shardFile: string): Promise<Envelope[]> {
   });
 }
 
-async function selectRows(source: DatasetSource, filter: ResultFilter, tail: string): Promise<ResultRow[]> {
+async function selectRows(source: DatasetSource, filter: ResultFilter, condition: string, tail: string): Promise<Record<string, unknown>[]> {
   if (source.datasetDir && source.repoId) throw new InputError('give either --dataset-dir or --repo-id, not both');
   // Checked before looking for shards, so a bad --since fails the same way on an empty dataset.
   const since = filter.since === undefined ? undefined : sinceInstant(filter.since);
@@ -99,16 +107,16 @@ async function selectRows(source: DatasetSource, filter: ResultFilter, tail: str
       bindSource = relation.bind;
       next = 1 + relation.parameters;
     }
-    const conditions = ['result_index IS NOT NULL', ...filters.map(([condition], i) => condition.replace('?', `$${next + i}`))];
+    const conditions = ['result_index IS NOT NULL', condition, ...filters.map(([condition], i) => condition.replace('?', `$${next + i}`))];
     const statement = await connection.prepare(`SELECT ${SELECT_COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ${tail}`);
     bindSource(statement);
     filters.forEach(([, value], i) => statement.bindVarchar(next + i, value));
-    return toResultRows((await statement.runAndReadAll()).getRowObjectsJson() as Record<string, unknown>[]);
+    return (await statement.runAndReadAll()).getRowObjectsJson() as Record<string, unknown>[];
   });
 }
 
-function toResultRows(rows: Record<string, unknown>[]): ResultRow[] {
-  return rows.map((row) => ({
+function toResultRow(row: Record<string, unknown>): ResultRow {
+  return {
     timestamp: new Date(Number(row.timestamp_ms)).toISOString(),
     suite: String(row.suite),
     model: String(row.model),
@@ -122,7 +130,7 @@ function toResultRows(rows: Record<string, unknown>[]): ResultRow[] {
     quantization: (row.quantization as string | null) ?? null,
     tags: row.tags_json ? (JSON.parse(String(row.tags_json)) as Record<string, string>) : {},
     envelope_hash: String(row.envelope_hash),
-  }));
+  };
 }
 
 /** The dataset directory, or an InputError when it exists but cannot be read (a missing one is empty). */

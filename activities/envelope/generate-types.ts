@@ -1,11 +1,12 @@
-// Regenerates types.generated.ts from schema.json so the TypeScript envelope types cannot drift from the
-// contract. `npm run gen:types` writes the file; test/unit/envelope-types.test.ts fails when it is stale.
+// Regenerates workflows/shared/envelope-types.generated.ts from schema.json so the TypeScript envelope
+// types cannot drift from the contract. `npm run gen:types` writes the file; test/unit/envelope-types.test.ts
+// fails when it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 
 const schemaPath = fileURLToPath(new URL('../../schema.json', import.meta.url));
-export const generatedTypesPath = fileURLToPath(new URL('./types.generated.ts', import.meta.url));
+export const generatedTypesPath = fileURLToPath(new URL('../../workflows/shared/envelope-types.generated.ts', import.meta.url));
 
 export async function renderEnvelopeTypes(): Promise<string> {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as JSONSchema & {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Envelope } from './types.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
 const Ajv = AjvModule.default;

@@ -1,8 +1,8 @@
-// The memory probe a host worker plugs into the sweep (MemoryProbe in activities/sweep/memory.ts):
+// The memory probe a host worker plugs into the sweep (the load and release activities' snapshots):
 // given the endpoint and model of a run, find the model server's processes on this host and read them.
 // llama-swap → the model's process from GET /running; a plain server → whatever listens on the
 // endpoint's port. An endpoint on another host cannot be sampled here, which is reported, not guessed.
-import type { MemorySnapshot } from '../envelope/types.js';
+import type { MemorySnapshot } from '../../workflows/shared/envelope.js';
 import { detectEndpointMode } from '../endpoint/llama-swap.js';
 import { memorySnapshot } from './snapshot.js';
 import type { MemoryTarget } from './target.js';
@@ -21,6 +21,11 @@ export interface MemoryProbeOptions {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
 
+/** Whether an endpoint's host name is this machine, whose processes can be sampled. */
+export function isLocalHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
 /** The memory target for a run's endpoint, or a reason why there is none on this host. */
 export async function autoMemoryTarget(ref: ModelEndpointRef): Promise<MemoryTarget | { problem: string }> {
   let url: URL;
@@ -29,7 +34,7 @@ export async function autoMemoryTarget(ref: ModelEndpointRef): Promise<MemoryTar
   } catch {
     return { problem: `endpoint "${ref.endpoint}" is not a URL; memory not sampled` };
   }
-  if (!LOOPBACK.test(url.hostname)) {
+  if (!isLocalHost(url.hostname)) {
     return { problem: `endpoint ${url.host} is not on this host; the model server's memory cannot be sampled here` };
   }
   if ((await detectEndpointMode(ref.endpoint)) === 'llama-swap') {
@@ -39,9 +44,10 @@ export async function autoMemoryTarget(ref: ModelEndpointRef): Promise<MemoryTar
   return { port };
 }
 
-export function createMemoryProbe(
-  options: MemoryProbeOptions = {},
-): (phase: string, ref: ModelEndpointRef) => Promise<MemorySnapshot | undefined> {
+/** Reads memory for a phase ("loaded", "after"); undefined when this host cannot sample. */
+export type MemoryProbe = (phase: string, ref: ModelEndpointRef) => Promise<MemorySnapshot | undefined>;
+
+export function createMemoryProbe(options: MemoryProbeOptions = {}): MemoryProbe {
   return async (phase, ref) => {
     try {
       const target = options.target ?? (await autoMemoryTarget(ref));

@@ -1,7 +1,7 @@
 // One memory reading of the model server for the envelope's `memory_snapshots`: RSS of its whole process
 // tree (a server's workers and helpers count), system available memory, wired memory (macOS) and swap.
 // Units: rss_gb / free_gb / wired_gb in GiB (2^30 bytes, like system.memory_gb), swap_mb in MiB.
-import type { MemorySnapshot } from '../envelope/types.js';
+import type { MemorySnapshot } from '../../workflows/shared/envelope.js';
 import { processTree } from './parse.js';
 import { readProcessTable, withRss } from './processes.js';
 import { readSystemMemory } from './system-memory.js';
@@ -46,4 +46,9 @@ export async function memorySnapshot(phase: string, target: MemoryTarget | Resol
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** The envelope's "peak" memory snapshot from a peak RSS in MiB (rss_gb in GiB, like every snapshot). */
+export function peakSnapshot(peakRssMb: number): MemorySnapshot {
+  return { phase: 'peak', rss_gb: round(peakRssMb / 1024, 3) };
 }

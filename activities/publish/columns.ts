@@ -3,7 +3,7 @@
 // parts are typed LIST/STRUCT columns, and envelope_json carries the whole envelope so nothing is lost.
 // One row per result; an envelope with no results still gets one row (result columns null) so the run
 // itself is visible in the dataset.
-import type { Envelope, EnvelopeResult } from '../envelope/types.js';
+import type { Envelope, EnvelopeResult } from '../../workflows/shared/envelope.js';
 
 export const SYSTEM_FIELDS = [
   'os',

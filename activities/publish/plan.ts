@@ -1,6 +1,6 @@
 // Everything about a shard that can be known without writing it: the checked envelope, its canonical
 // JSON and hash, its rows and its path in the dataset. --dry-run prints this; the targets write it.
-import type { Envelope } from '../envelope/types.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 import { formatIssues, validateEnvelope } from '../envelope/validate.js';
 import { SchemaError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical.js';

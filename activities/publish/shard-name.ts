@@ -1,7 +1,7 @@
 // Shard file names: data/run-<timestamp>-<git_sha>-<suite>-<model_slug>-<hash8>.parquet. Every part comes
 // from the envelope, so a re-run of the same envelope lands on the same name (that is how re-publishing
 // is detected), and the hash keeps two different envelopes apart even when everything else matches.
-import { modelSlug } from '../../workflows/slug.js';
+import { modelSlug } from '../../workflows/shared/slug.js';
 import { InputError } from '../errors.js';
 
 export const SHARD_DIR = 'data';

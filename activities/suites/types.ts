@@ -1,7 +1,7 @@
 // The contract every suite implements, so the same function runs standalone from the CLI and as a
 // heartbeating, resumable Temporal activity (the activity wrapper turns onProgress into heartbeats and
 // hands in the journal and cancellation signal).
-import type { EnvelopeResult, GenKwargs } from '../envelope/types.js';
+import type { EnvelopeResult, GenKwargs, Suite, SystemInfo } from '../../workflows/shared/envelope.js';
 import type { Journal } from '../journal/journal.js';
 
 export interface SuiteProgress {
@@ -14,6 +14,8 @@ export interface SuiteProgress {
 }
 
 export interface SuiteContext<Config = unknown> {
+  /** The suite being run (its catalog declaration's name: the envelope's `suite`). */
+  suite: Suite;
   /** OpenAI-compatible base URL, e.g. http://127.0.0.1:11434 (with or without /v1). */
   endpoint: string;
   model: string;
@@ -34,6 +36,18 @@ export interface SuiteOutcome {
   errors: string[];
   /** Set when the suite could not run at all (e.g. the tool is not installed): why, and how to fix it. */
   skipped?: { reason: string };
+  /** Host facts only the suite knows (e.g. the lm-eval version it ran), merged into the envelope's system. */
+  system?: Partial<SystemInfo>;
 }
 
-export type SuiteRunner<Config = unknown> = (context: SuiteContext<Config>) => Promise<SuiteOutcome>;
+/** What a suite that runs an external tool returns: the tool's output file, which the catalog's converter
+ * for that suite turns into results (activities/suites/run-declared.ts). */
+export interface ToolOutput {
+  toolOutput: string;
+  /** Non-fatal problems worth keeping in the envelope's `errors`. */
+  errors: string[];
+  /** Versions the tool reported (e.g. lm_eval_version), merged into the envelope's system. */
+  system?: Partial<SystemInfo>;
+}
+
+export type SuiteRunner<Config = unknown> = (context: SuiteContext<Config>) => Promise<SuiteOutcome | ToolOutput>;

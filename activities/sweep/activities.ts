@@ -1,12 +1,14 @@
 // The sweep's activities as one object per worker: host activities (load, warm up, suites, release) and
 // light orchestration activities (publish, environment). Built by a factory so the worker injects its
-// host queue, data directory, suite registry and memory probe; workflows see only the type.
+// host queue, data directory, suite catalog and memory probe; workflows see only the type.
 import { loadModelActivity, releaseModelActivity, warmUpActivity } from './lifecycle.js';
-import type { MemoryProbe } from './memory.js';
+import type { MemoryProbe } from '../memory/index.js';
 import { publishSuiteActivity } from './publish-suite.js';
 import { runSuiteActivity } from './run-suite.js';
 import { failFastOnBadInput } from './failures.js';
-import type { SuiteRegistry } from '../suites/registry.js';
+import type { SuiteCatalog } from '../suites/catalog.js';
+import type { InputProblem } from '../../workflows/shared/sweep-input.js';
+import { checkSweep } from './check-sweep.js';
 import type {
   LoadModelResult,
   ModelRef,
@@ -24,7 +26,8 @@ import type {
 export interface SweepActivityOptions {
   hostQueue: string;
   dataDir: string;
-  registry: SuiteRegistry;
+  /** The suites this worker can run (default: the built-in catalog). */
+  catalog?: SuiteCatalog;
   memory: MemoryProbe;
   /** Dataset directory when the sweep input names none (default: the publisher's default). */
   dataset?: string;
@@ -36,9 +39,11 @@ export function createSweepActivities(options: SweepActivityOptions) {
   return {
     loadModel: (input: ModelRef): Promise<LoadModelResult> => failFastOnBadInput(() => loadModelActivity(input)),
     warmUp: (input: WarmUpInput): Promise<WarmUpResult> => failFastOnBadInput(() => warmUpActivity(input, options.memory)),
-    runSuite: (input: RunSuiteInput): Promise<RunSuiteResult> => failFastOnBadInput(() => runSuiteActivity({ registry: options.registry, dataDir: options.dataDir }, input)),
+    runSuite: (input: RunSuiteInput): Promise<RunSuiteResult> =>
+      failFastOnBadInput(() => runSuiteActivity({ dataDir: options.dataDir, ...(options.catalog ? { catalog: options.catalog } : {}) }, input)),
     releaseModel: (input: ReleaseModelInput): Promise<ReleaseModelResult> => failFastOnBadInput(() => releaseModelActivity(input, options.memory)),
     publishSuite: (input: PublishSuiteInput): Promise<PublishSuiteResult> => failFastOnBadInput(() => publishSuiteActivity(input, options.dataset)),
+    checkSweep: (input: unknown): Promise<InputProblem[]> => checkSweep(input, options.catalog ? { catalog: options.catalog } : {}),
     sweepEnvironment: async (): Promise<SweepEnvironment> => ({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),
   };
 }
@@ -47,4 +52,4 @@ export type SweepActivities = ReturnType<typeof createSweepActivities>;
 /** Activities that touch the model server: registered only on the host worker. */
 export const HOST_ACTIVITIES = ['loadModel', 'warmUp', 'runSuite', 'releaseModel'] as const;
 /** Light activities: registered on the orchestration worker. */
-export const ORCHESTRATION_ACTIVITIES = ['publishSuite', 'sweepEnvironment'] as const;
+export const ORCHESTRATION_ACTIVITIES = ['publishSuite', 'checkSweep', 'sweepEnvironment'] as const;

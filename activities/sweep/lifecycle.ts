@@ -1,17 +1,13 @@
 // Host-queue activities around the suites of one model: load it through llama-swap, warm it up (and
 // collect the host facts that belong in every envelope: system info, git sha, memory after load), and at
 // the end take the final memory reading and unload it.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Context } from '@temporalio/activity';
 import { createOpenAIClient } from '../endpoint/openai-client.js';
 import { ensureModelReady, unloadModel } from '../endpoint/llama-swap.js';
 import { detectSystem } from '../system/detect.js';
+import { nightshiftSha } from '../system/git-sha.js';
 import type { LoadModelResult, ModelRef, ReleaseModelInput, ReleaseModelResult, WarmUpInput, WarmUpResult } from './types.js';
-import type { MemoryProbe } from './memory.js';
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+import type { MemoryProbe } from '../memory/index.js';
 
 export async function loadModelActivity(input: ModelRef): Promise<LoadModelResult> {
   const ctx = Context.current();
@@ -43,7 +39,7 @@ export async function warmUpActivity(input: WarmUpInput, memory: MemoryProbe): P
   }
   const [system, gitSha, snapshot] = await Promise.all([
     detectSystem({ runner: ctx.info.taskQueue }),
-    headSha(),
+    nightshiftSha(),
     memory('loaded', input),
   ]);
   return { warmedUp, system, ...(gitSha ? { gitSha } : {}), ...(snapshot ? { snapshot } : {}) };
@@ -57,14 +53,4 @@ export async function releaseModelActivity(input: ReleaseModelInput, memory: Mem
     unloaded = true;
   }
   return { unloaded, ...(snapshot ? { snapshot } : {}) };
-}
-
-async function headSha(): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, timeout: 5_000 });
-    const sha = stdout.trim();
-    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 // Inputs and results of the sweep activities. Types only: workflows import this file with `import type`
 // (workflow code never imports activity code), activities implement it.
-import type { EnvelopeResult, GenKwargs, MemorySnapshot, SystemInfo, Trigger } from '../envelope/types.js';
+import type { EnvelopeResult, GenKwargs, MemorySnapshot, SystemInfo, Trigger } from '../../workflows/shared/envelope.js';
 
 export interface ModelRef {
   endpoint: string;
@@ -26,9 +26,8 @@ export interface WarmUpResult {
 }
 
 export interface RunSuiteInput extends ModelRef {
-  sweepId: string;
   suite: string;
-  /** Overrides merged over the suite's config file. */
+  /** The sweep's suiteConfig.<suite>: `tool` picks the tool, the rest overrides its config file. */
   config: Record<string, unknown>;
 }
 
@@ -40,6 +39,8 @@ export interface RunSuiteResult {
   seed?: number;
   errors: string[];
   skipped?: { reason: string };
+  /** Host facts the suite found (e.g. the lm-eval version), merged into the envelope's system. */
+  system?: Partial<SystemInfo>;
   /** When the suite activity was first scheduled (ISO 8601); the same on every retry, so the envelope
    * and its shard name are identical however many attempts it took. */
   startedAt: string;

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import si from 'systeminformation';
-import type { SystemInfo } from '../envelope/types.js';
+import type { SystemInfo } from '../../workflows/shared/envelope.js';
 import { bytesToWholeGb, parseOsRelease, parseSwVers, parseSysctl } from './parse.js';
 import { probePythonVersions, type PythonProbeOptions } from './python-env.js';
 

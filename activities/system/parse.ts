@@ -1,6 +1,6 @@
 // Pure parsers for the text the host tools print (sw_vers, sysctl, os-release, the Python probe). Kept
 // apart from the code that runs those tools so they can be tested on canned output from both OSes.
-import type { SystemInfo } from '../envelope/types.js';
+import type { SystemInfo } from '../../workflows/shared/envelope.js';
 
 const GIB = 1024 ** 3;
 

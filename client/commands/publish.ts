@@ -2,14 +2,13 @@
 // tool's output to an envelope, validates it and publishes it as one immutable parquet shard.
 // Exit codes: 0 ok (written, unchanged or planned), 1 unexpected, 2 unreadable input or bad arguments,
 // 3 schema invalid, 4 publish failed. Results go to stdout, logs to stderr.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
 import pino from 'pino';
 import { CONVERTER_KINDS, type ConverterKind, type RunContext } from '../../activities/converters/types.js';
-import { SUITES, TRIGGERS, type Envelope, type Suite, type Trigger } from '../../activities/envelope/types.js';
+import { SUITES, TRIGGERS, type Envelope, type Suite, type Trigger } from '../../workflows/shared/envelope.js';
 import { InputError } from '../../activities/errors.js';
+import { gitHeadSha, isGitSha } from '../../activities/system/git-sha.js';
 import { publishEnvelope, type PublishOutcome } from '../../activities/publish/publish.js';
 import { hubBaseUrl } from '../../activities/publish/hub-target.js';
 
@@ -177,17 +176,14 @@ export function parseTimestamp(value: string): string {
 }
 
 export function parseGitSha(value: string): string {
-  if (!/^[0-9a-fA-F]{7,64}$/.test(value)) throw new InputError(`--git-sha ${JSON.stringify(value)} is not a commit (7 to 64 hex digits)`);
+  if (!isGitSha(value)) throw new InputError(`--git-sha ${JSON.stringify(value)} is not a commit (7 to 64 hex digits)`);
   return value;
 }
 
 async function repoHead(): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: process.cwd() });
-    return parseGitSha(stdout.trim());
-  } catch {
-    throw new InputError(`--git-sha not given and ${process.cwd()} is not inside a git repository with a commit; pass --git-sha SHA`);
-  }
+  const sha = await gitHeadSha(process.cwd());
+  if (sha === undefined) throw new InputError(`--git-sha not given and ${process.cwd()} is not inside a git repository with a commit; pass --git-sha SHA`);
+  return sha;
 }
 
 type Logger = Pick<pino.Logger, 'debug' | 'info' | 'warn' | 'error'>;

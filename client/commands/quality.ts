@@ -8,7 +8,7 @@ import { InputError } from '../../activities/errors.js';
 import { openJournal, memoryJournal, type Journal } from '../../activities/journal/journal.js';
 import { inspectResult } from '../../activities/suites/quality/inspect.js';
 import { BUILTIN_PACK_DIR, listBuiltinPacks, loadPackFile, resolvePacks } from '../../activities/suites/quality/pack-loader.js';
-import { MODES, type QualityMode } from '../../activities/suites/quality/pack-suites.js';
+import { packsForMode, QUALITY_MODES, type QualityMode } from '../../activities/suites/catalog.js';
 import { compareResults, renderComparison } from '../../activities/suites/quality/regression.js';
 import { renderReport, renderTable } from '../../activities/suites/quality/report.js';
 import { rescoreResult } from '../../activities/suites/quality/rescore.js';
@@ -70,7 +70,7 @@ export function registerQualityCommand(program: Command): void {
     .description('run quality packs against an OpenAI-compatible endpoint and print the table')
     .requiredOption('--endpoint <url>', 'OpenAI-compatible base URL, e.g. http://127.0.0.1:11434')
     .requiredOption('--model <id>', 'model id as the endpoint serves it')
-    .addOption(new Option('--mode <mode>', 'quick = ToolCall + InstructFollow; medium = all five; full = medium (no sandboxed packs yet)').choices(Object.keys(MODES)).default('medium'))
+    .addOption(new Option('--mode <mode>', 'quick = ToolCall + InstructFollow; medium = all five; full = medium (no sandboxed packs yet)').choices(QUALITY_MODES).default('medium'))
     .option('--pack <id>', 'run this built-in pack (repeatable; replaces --mode)', collect)
     .option('--pack-file <file>', 'also run the pack in this JSONL file, e.g. a BenchLocal pack (repeatable)', collect)
     .option('--scenario <id>', 'run only this scenario, "TC-01" or "pack/TC-01" (repeatable)', collect)
@@ -102,7 +102,7 @@ export function registerQualityCommand(program: Command): void {
     .option('--failed', 'only the failure breakdown')
     .option('--scenario <id>', 'one scenario ("TC-01" or "pack/TC-01")')
     .option('--full', 'with --scenario: the request, raw response and verifier trace')
-    .addOption(new Option('--mode <mode>', "only the packs of this mode").choices(Object.keys(MODES)))
+    .addOption(new Option('--mode <mode>', "only the packs of this mode").choices(QUALITY_MODES))
     .option('--diff <previous>', 'compare with an earlier saved result')
     .action(async (file: string, flags: { failed?: boolean; scenario?: string; full?: boolean; mode?: string; diff?: string }) => {
       if (flags.full && !flags.scenario) throw new InputError('--full needs --scenario ID');
@@ -151,7 +151,7 @@ async function qualityRun(flags: RunFlags): Promise<number> {
   // Read the previous result first: a typo in its path should not cost a whole run.
   const previous = flags.previousResult ? await readQualityResult(flags.previousResult) : undefined;
   const explicit = flags.pack ?? [];
-  const ids = explicit.length ? explicit : flags.packFile?.length ? [] : [...MODES[flags.mode]];
+  const ids = explicit.length ? explicit : flags.packFile?.length ? [] : packsForMode(flags.mode);
   const packs = await resolvePacks(ids, flags.packFile ?? []);
   const mode = explicit.length || flags.packFile?.length ? 'custom' : flags.mode;
   const overrides: Record<string, number> = {};

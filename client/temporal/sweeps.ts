@@ -1,46 +1,36 @@
 // Starting, waiting for and retrying sweeps: shared by `nightshift sweep`, `nightshift demo` and tests.
-import { readFile } from 'node:fs/promises';
-import { parse as parseToml } from 'smol-toml';
 import { defaultPayloadConverter, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ConfigError, InputError } from '../../activities/errors.js';
-import { defaultSuiteRegistry, resolveSuite } from '../../activities/suites/registry.js';
-import { splitTool } from '../../workflows/suite-tools.js';
+import { configErrorOf, readConfigFile } from '../../activities/config/load-config.js';
+import { keyLines, lineOf } from '../../activities/config/toml-locate.js';
+import { InputError } from '../../activities/errors.js';
+import { sweepProblems, SWEEP_INPUT } from '../../activities/sweep/check-sweep.js';
 import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate, WORKFLOW_TYPES } from '../../workflows/definitions.js';
-import { formatProblems, validateSweepInput, type SweepInput } from '../../workflows/input.js';
+import type { SweepInput } from '../../workflows/shared/sweep-input.js';
 import { failedPairs, type SweepResult } from '../../workflows/progress.js';
 import { progressBars } from './summary.js';
 import { sweepProgress } from './progress.js';
 
-/** Reads a sweep file (TOML, the same keys as the JSON input) and checks it exactly as the workflow will,
- * plus that this build has a runner for every suite. */
+/** Reads a sweep file (TOML, the same keys as the JSON input) and checks it exactly as the workflow will:
+ * the input, every suite and tool against the catalog, and every suite's config. Problems name the file
+ * and line of the key at fault (the sweep file's, or a suite config file's). */
 export async function loadSweepFile(path: string, overrides: Partial<SweepInput> = {}): Promise<SweepInput> {
-  let raw: Record<string, unknown>;
-  try {
-    raw = parseToml(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new ConfigError(`${path}: ${(error as Error).message}`);
-  }
-  const input = { ...raw, ...overrides };
-  checkSweepInput(input, path);
+  const file = await readConfigFile(path);
+  const input = { ...file.data, ...overrides };
+  await checkSweepInput(input, path, file.toml);
   return input as unknown as SweepInput;
 }
 
-export function checkSweepInput(input: unknown, source: string): void {
-  const checked = validateSweepInput(input);
-  const problems = checked.ok ? [] : [...checked.problems];
-  const registry = defaultSuiteRegistry();
-  const suites = (input as { suites?: unknown }).suites;
-  if (Array.isArray(suites)) {
-    for (const [i, s] of suites.entries()) {
-      if (typeof s === 'string' && checked.ok && !registry.has(s)) {
-        problems.push({ field: `suites[${i}]`, message: `"${s}" has no runner in this build; runnable suites: ${[...registry.keys()].join(', ')}` });
-      } else if (typeof s === 'string' && checked.ok) {
-        const { tool } = splitTool(s, checked.input.suiteConfig[s] ?? {});
-        if (!resolveSuite(registry, s, tool)) problems.push({ field: `suiteConfig.${s}.tool`, message: `"${tool}" has no runner for suite "${s}" in this build` });
-      }
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(`${source}: invalid sweep (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n${formatProblems(problems)}`);
+/** Throws one ConfigError listing every problem of the sweep; `source` names it (a file, or e.g. "--input"). */
+export async function checkSweepInput(input: unknown, source: string, toml?: string): Promise<void> {
+  const problems = await sweepProblems(input);
+  if (problems.length === 0) return;
+  const lines = toml === undefined ? new Map<string, number>() : keyLines(toml);
+  const located = problems.map((p) => {
+    if (p.source !== SWEEP_INPUT) return p;
+    const line = lineOf(lines, p.key.replace(/\[(\d+)\]/g, '.$1').split('.'));
+    return { source, key: p.key, message: p.message, ...(line !== undefined ? { line } : {}) };
+  });
+  throw configErrorOf(located, `${source}: invalid sweep`);
 }
 
 export function newSweepId(now = new Date()): string {

@@ -1,7 +1,7 @@
 // JSON API of the viewer. Every handler validates its query parameters against a fixed list and
 // passes values to parameterized queries; an unknown parameter is a 400 naming it.
-import type { Envelope } from '../../activities/envelope/types.js';
-import { betterDirection } from './direction.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
+import { directionOf, type Direction } from '../../activities/dataset/direction.js';
 import { facets, leaderboard, listRuns, runEnvelope, trends, type Filters } from './queries.js';
 import type { ViewerStore } from './store.js';
 
@@ -74,7 +74,7 @@ export function temporalLink(envelope: Envelope, settings: ViewerSettings): stri
 /** A run as the page shows it: the envelope, where it lives, its Temporal link and, per result, which
  * direction is better (the page compares runs with it). */
 export function runDetail(envelope: Envelope, shard: string, settings: ViewerSettings) {
-  const better: Record<string, string> = {};
-  for (const r of envelope.results) better[`${r.name}|${r.metric}`] = betterDirection(r.metric, r.unit, r.name);
+  const better: Record<string, Direction> = {};
+  for (const r of envelope.results) better[`${r.name}|${r.metric}`] = directionOf(r).better;
   return { envelope, shard, temporal: temporalLink(envelope, settings), better };
 }

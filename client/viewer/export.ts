@@ -1,13 +1,14 @@
 // `nightshift viewer --export DIR`: the same page plus precomputed JSON, hostable as a Hugging Face
 // Space or any static site. The page detects the export (data-static) and reads data/*.json instead of
-// the API.
+// the API. The leaderboard ships as computed answers (data/leaderboard.json, the server's own query), so
+// the page only filters those rows and never applies the latest-per-group rule itself.
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { runDetail, type ViewerSettings } from './api.js';
-import { allPoints, facets, listRuns, runEnvelope } from './queries.js';
+import { allPoints, facets, leaderboard, listRuns, runEnvelope } from './queries.js';
 import { chartJsPath, staticDir } from './server.js';
 import type { ViewerStore } from './store.js';
-import type { Envelope } from '../../activities/envelope/types.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 
 export async function exportStaticSite(store: ViewerStore, outDir: string, settings: ViewerSettings): Promise<{ dir: string; runs: number; points: number }> {
   const target = resolve(outDir);
@@ -30,6 +31,7 @@ export async function exportStaticSite(store: ViewerStore, outDir: string, setti
   const runs = await listRuns(store, {}, 1_000_000);
   await write('data/status.json', { ...status, settings });
   await write('data/facets.json', await facets(store));
+  await write('data/leaderboard.json', await leaderboard(store, {}));
   await write('data/points.json', points);
   await write('data/runs.json', runs);
   for (const run of runs) {

@@ -1,7 +1,8 @@
 // The viewer's questions, each one parameterized SQL over the read model. Filter values travel as
 // bound parameters; nothing from a request is ever spliced into SQL text.
 import type { DuckDBValue } from '@duckdb/node-api';
-import { betterDirection, type Direction } from './direction.js';
+import { BETTER_TAG, directionFields, type DirectionFields } from '../../activities/dataset/direction.js';
+import { latestPerGroup } from '../../activities/dataset/latest-per-group.js';
 import type { ViewerStore } from './store.js';
 
 export interface Filters {
@@ -14,7 +15,7 @@ export interface Filters {
   until?: string;
 }
 
-export interface LeaderboardRow {
+export interface LeaderboardRow extends DirectionFields {
   model: string;
   quantization: string | null;
   suite: string;
@@ -25,7 +26,6 @@ export interface LeaderboardRow {
   timestamp: string;
   chip: string;
   envelope_hash: string;
-  better: Direction;
 }
 
 const FILTER_SQL: Record<keyof Filters, string> = {
@@ -38,10 +38,10 @@ const FILTER_SQL: Record<keyof Filters, string> = {
   until: 'timestamp <= CAST($until AS TIMESTAMPTZ)',
 };
 
-function where(filters: Filters): { clause: string; params: Record<string, DuckDBValue> } {
+function where(filters: Filters, keys = Object.keys(FILTER_SQL) as Array<keyof Filters>): { clause: string; params: Record<string, DuckDBValue> } {
   const parts: string[] = ['value IS NOT NULL'];
   const params: Record<string, DuckDBValue> = {};
-  for (const key of Object.keys(FILTER_SQL) as Array<keyof Filters>) {
+  for (const key of keys) {
     const value = filters[key];
     if (value === undefined || value === '') continue;
     parts.push(FILTER_SQL[key]);
@@ -55,25 +55,30 @@ async function rows(store: ViewerStore, sql: string, params: Record<string, Duck
   return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
 }
 
-/** Latest result per model × suite × (name, metric) × chip. The page ranks them (see static/app.js). */
+const POINT_COLUMNS = `model, quantization, suite, name, metric, unit, value, system_chip AS chip,
+  strftime(timestamp AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS timestamp, envelope_hash, better_tag`;
+
+/** The latest result per group by the one rule (activities/dataset/latest-per-group.ts). Quantization is
+ * not part of the group key, so it filters the rule's answers rather than the candidates. The page ranks
+ * the rows (see static/app.js). */
 export async function leaderboard(store: ViewerStore, filters: Filters): Promise<LeaderboardRow[]> {
-  const { clause, params } = where(filters);
+  const rule = latestPerGroup();
+  const before = where(filters, ['suite', 'metric', 'chip', 'model', 'since', 'until']);
+  const after = filters.quantization ? ' AND quantization = $quantization' : '';
   const latest = await rows(
     store,
-    `SELECT model, quantization, suite, name, metric, unit, value, strftime(timestamp AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS timestamp,
-            system_chip AS chip, envelope_hash
-       FROM results WHERE ${clause}
-    QUALIFY row_number() OVER (PARTITION BY model, suite, name, metric, system_chip ORDER BY timestamp DESC, envelope_hash) = 1`,
-    params,
+    `SELECT ${POINT_COLUMNS} FROM results WHERE ${rule.candidates} AND ${before.clause} ${rule.qualify}${after} ${rule.orderBy}`,
+    after ? { ...before.params, quantization: filters.quantization! } : before.params,
   );
   return latest.map(withDirection);
 }
 
-function withDirection(r: Record<string, unknown>): LeaderboardRow {
+function withDirection({ better_tag, ...r }: Record<string, unknown>): LeaderboardRow {
+  const tags = typeof better_tag === 'string' ? { [BETTER_TAG]: better_tag } : undefined;
   return {
-    ...(r as unknown as Omit<LeaderboardRow, 'better'>),
+    ...(r as unknown as Omit<LeaderboardRow, keyof DirectionFields>),
     value: Number(r.value),
-    better: betterDirection(String(r.metric), String(r.unit), String(r.name)),
+    ...directionFields({ tags, metric: String(r.metric), unit: String(r.unit), name: String(r.name) }),
   };
 }
 
@@ -161,13 +166,8 @@ export async function facets(store: ViewerStore): Promise<Record<string, string[
 /** One measured value as the page sees it (the same shape as a leaderboard row). */
 export type Point = LeaderboardRow;
 
-/** Every measured value, for the static export (which answers the page's questions client-side). */
+/** Every measured value, for the static export's trend charts (its leaderboard ships computed). */
 export async function allPoints(store: ViewerStore): Promise<Point[]> {
-  const list = await rows(
-    store,
-    `SELECT model, quantization, suite, name, metric, unit, value, system_chip AS chip,
-            strftime(timestamp AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS timestamp, envelope_hash
-       FROM results WHERE value IS NOT NULL ORDER BY timestamp`,
-  );
+  const list = await rows(store, `SELECT ${POINT_COLUMNS} FROM results WHERE value IS NOT NULL ORDER BY timestamp`);
   return list.map(withDirection);
 }

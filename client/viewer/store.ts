@@ -4,6 +4,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { BETTER_TAG } from '../../activities/dataset/direction.js';
+import { sqlString } from '../../activities/dataset/duckdb.js';
 import { refreshIndex } from '../../activities/dataset/index-file.js';
 
 /** Columns copied into the read model; the envelope JSON stays in the shard and is read per run. */
@@ -13,6 +15,13 @@ const MODEL_COLUMNS = [
   'duration_seconds', 'prompt_tokens_per_second', 'decode_tokens_per_second', 'total_tokens_per_second',
   'first_token_latency_ms', 'peak_rss_mb', 'envelope_hash',
 ] as const;
+/** Of the tags only the recorded direction is kept (column `better_tag`), not the whole map. */
+const SELECT_MODEL = [
+  ...MODEL_COLUMNS.map((c) => `CAST(${c} AS ${columnType(c)}) AS ${c}`),
+  `map_extract_value(tags, ${sqlString(BETTER_TAG)}) AS better_tag`,
+].join(', ');
+/** Columns a shard (or the index) must have to be loaded. */
+const SOURCE_COLUMNS = [...MODEL_COLUMNS, 'tags'];
 
 export interface DatasetWarning {
   kind: 'unreadable' | 'older-schema';
@@ -42,7 +51,7 @@ export class ViewerStore {
   static async open(datasetDir: string): Promise<ViewerStore> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    await connection.run(`CREATE TABLE results (${MODEL_COLUMNS.map((c) => `${c} ${columnType(c)}`).join(', ')}, shard VARCHAR)`);
+    await connection.run(`CREATE TABLE results (${MODEL_COLUMNS.map((c) => `${c} ${columnType(c)}`).join(', ')}, better_tag VARCHAR, shard VARCHAR)`);
     const store = new ViewerStore(join(datasetDir, 'data'), connection);
     await store.refresh(true);
     return store;
@@ -90,8 +99,7 @@ export class ViewerStore {
     try {
       const index = await refreshIndex(this.connection, datasetDir);
       if (!index) return;
-      const select = MODEL_COLUMNS.map((c) => `CAST(${c} AS ${columnType(c)}) AS ${c}`).join(', ');
-      await this.connection.run(`INSERT INTO results SELECT ${select}, shard FROM read_parquet(${sqlString(index.indexPath)})`);
+      await this.connection.run(`INSERT INTO results SELECT ${SELECT_MODEL}, shard FROM read_parquet(${sqlString(index.indexPath)})`);
       const gone = [...index.covered].filter((f) => !present.has(f));
       for (const f of gone) await this.connection.run('DELETE FROM results WHERE shard = $f', { f });
       for (const f of index.covered) if (present.has(f)) this.seen.add(f);
@@ -121,10 +129,9 @@ export class ViewerStore {
 
   private async insert(batch: string[]): Promise<void> {
     const list = batch.map((f) => sqlString(join(this.dataDir, f))).join(', ');
-    const select = MODEL_COLUMNS.map((c) => `CAST(${c} AS ${columnType(c)}) AS ${c}`).join(', ');
     // The file list is built from directory entries, never from request text.
     await this.connection.run(
-      `INSERT INTO results SELECT ${select}, parse_filename(filename) AS shard FROM read_parquet([${list}], filename = true)`,
+      `INSERT INTO results SELECT ${SELECT_MODEL}, parse_filename(filename) AS shard FROM read_parquet([${list}], filename = true)`,
     );
   }
 
@@ -134,7 +141,7 @@ export class ViewerStore {
       // A parquet file we can read but not load has another column layout (e.g. the seed's shards).
       const reader = await this.connection.runAndReadAll(`SELECT name FROM parquet_schema(${sqlString(this.shardPath(file))})`);
       const columns = new Set(reader.getRowObjectsJS().map((r) => String(r.name)));
-      const missing = MODEL_COLUMNS.filter((c) => !columns.has(c));
+      const missing = SOURCE_COLUMNS.filter((c) => !columns.has(c));
       if (missing.length === 0) return { kind: 'unreadable', file, message: `shard cannot be loaded: ${message}` };
       return {
         kind: 'older-schema',
@@ -167,8 +174,4 @@ function columnType(column: string): string {
     default:
       return 'VARCHAR';
   }
-}
-
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

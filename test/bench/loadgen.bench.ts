@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { memoryJournal } from '../../activities/journal/journal.js';
 import type { CellSummary } from '../../activities/suites/perf/cell.js';
-import { throughputSuite } from '../../activities/suites/perf/throughput.js';
+import { throughputSuite } from '../support/perf-suites.js';
 import type { SuiteOutcome } from '../../activities/suites/types.js';
 
 const TTFT_MS = 50;

@@ -9,10 +9,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Envelope } from '../../activities/envelope/types.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 import { publishEnvelope, publishEnvelopes } from '../../activities/publish/publish.js';
 import { leaderboard } from '../../activities/dataset/query.js';
 import { REINDEX_AFTER } from '../../activities/dataset/index-file.js';
+import { latestPerGroup } from '../../activities/dataset/latest-per-group.js';
 import { withConnection } from '../../activities/dataset/duckdb.js';
 import { planShard } from '../../activities/publish/plan.js';
 import { writeParquet } from '../../activities/publish/parquet.js';
@@ -108,8 +109,8 @@ async function timeLeaderboard(dir: string, runs = 5): Promise<{ coldMs: number;
 async function directLeaderboardMs(dir: string): Promise<number> {
   const [, ms] = await timed(() =>
     withConnection(async (c) => {
-      const s = await c.prepare(`SELECT model, suite, name, metric, value FROM read_parquet($1) WHERE result_index IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY model, suite, name, metric ORDER BY timestamp DESC, envelope_hash DESC) = 1`);
+      const rule = latestPerGroup();
+      const s = await c.prepare(`SELECT model, suite, name, metric, value FROM read_parquet($1) WHERE ${rule.candidates} ${rule.qualify}`);
       s.bindVarchar(1, join(dir, 'data', '*.parquet'));
       return (await s.runAndReadAll()).getRowObjectsJson();
     }),

@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../client/cli.js';
-import { runStandalone, watchServerMemory } from '../../client/commands/run.js';
-import type { Envelope } from '../../activities/envelope/types.js';
+import { watchServerMemory } from '../../activities/memory/index.js';
+import { runStandalone } from '../../client/run/standalone.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 import { validateEnvelope } from '../../activities/envelope/validate.js';
 
 const MODEL = 'sim-mem';
@@ -141,7 +142,7 @@ describe('nightshift run: model server memory', () => {
     const args = ['-e', 'setInterval(()=>{},1000)', 'ns-run-memory-late'];
     let late: ChildProcess | undefined;
     try {
-      const watch = await watchServerMemory({ endpoint, model: 'sim-late' }, { llamaSwap: { endpoint, model: 'sim-late' } }, 20);
+      const watch = await watchServerMemory({ endpoint, model: 'sim-late' }, { target: { llamaSwap: { endpoint, model: 'sim-late' } }, intervalMs: 20 });
       late = spawn(process.execPath, args, { stdio: 'ignore' });
       cmd = [process.execPath, ...args].join(' ');
       await new Promise((r) => setTimeout(r, 100));
@@ -160,7 +161,7 @@ describe('nightshift run: model server memory', () => {
   });
 
   it('says why when the endpoint is on another host, without sampling anything', async () => {
-    const watch = await watchServerMemory({ endpoint: 'http://192.0.2.10:8080', model: MODEL });
+    const watch = await watchServerMemory({ endpoint: 'http://192.0.2.10:8080', model: MODEL }, { hint: '--server-pid/--server-process name a local server process' });
     watch.progress();
     const readings = await watch.stop();
     expect(readings.snapshots).toEqual([]);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../client/sim-server/server.js';
 import { withConnection, sqlString } from '../../activities/dataset/duckdb.js';
-import type { Envelope } from '../../activities/envelope/types.js';
+import type { Envelope } from '../../workflows/shared/envelope.js';
 import { validateEnvelope } from '../../activities/envelope/validate.js';
 import { groupAlive, type RegistryEntry } from '../../activities/suites/external/process-registry.js';
 import type { SweepResult } from '../../workflows/progress.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLUG_LENGTH, modelSlug } from '../../workflows/slug.js';
+import { MAX_SLUG_LENGTH, modelSlug } from '../../workflows/shared/slug.js';
 
 const SAFE = /^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
 

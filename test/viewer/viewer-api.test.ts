@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type RunningViewer } from '../../client/viewer/server.js';
+import { leaderboard } from '../../client/viewer/queries.js';
 import { ViewerStore } from '../../client/viewer/store.js';
 import { publishEnvelope } from '../../activities/publish/publish.js';
 import { sampleEnvelope, SAMPLE_MODELS, writeSampleDataset } from '../support/sample-dataset.js';
@@ -45,9 +46,12 @@ describe('viewer API over a published dataset', () => {
     const { body } = await get('/api/leaderboard?suite=throughput');
     expect(body).toHaveLength(SAMPLE_MODELS.length * 2);
     const ttft = body.filter((r) => r.name === 'ttft_ms_p512_c1');
-    expect(ttft.every((r) => r.better === 'lower' && r.timestamp === '2026-11-04T23:00:00Z')).toBe(true);
+    expect(ttft.every((r) => r.better === 'lower' && r.better_source === 'tag' && r.timestamp === '2026-11-04T23:00:00Z')).toBe(true);
     const decode = body.find((r) => r.model === 'sim-qwen-9b-4bit' && r.name === 'decode_tok_per_sec_p512_c1');
-    expect(decode).toMatchObject({ value: 73, better: 'higher', quantization: '4bit', chip: 'Apple M4 Max' });
+    expect(decode).toMatchObject({ value: 73, better: 'higher', better_source: 'tag', quantization: '4bit', chip: 'Apple M4 Max' });
+    // The reasoning results carry no `better` tag (as older shards): their direction is a labelled guess.
+    const reasoning = (await get('/api/leaderboard?suite=reasoning')).body;
+    expect(reasoning.map((r) => `${String(r.better)}/${String(r.better_source)}`)).toEqual(SAMPLE_MODELS.map(() => 'higher/guessed'));
   });
 
   it('filters by date range and rejects unknown parameters and bad dates', async () => {
@@ -100,15 +104,19 @@ describe('viewer over a dataset large enough for the derived index', () => {
     const { existsSync, readdirSync, rmSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'ns-viewer-index-'));
     for (let night = 0; night < 24; night++) {
-      for (const model of SAMPLE_MODELS) await publishEnvelope(sampleEnvelope(model, night, 'reasoning'), { datasetDir: dir });
+      // The first night's throughput results carry `better` tags, which must survive the index.
+      for (const model of SAMPLE_MODELS) await publishEnvelope(sampleEnvelope(model, night, night === 0 ? 'throughput' : 'reasoning'), { datasetDir: dir });
     }
     const store = await ViewerStore.open(dir);
     expect(existsSync(join(dir, 'index', 'results.parquet'))).toBe(true);
-    expect(await store.status()).toMatchObject({ shards: 72, rows: 72, warnings: [] });
+    expect(await store.status()).toMatchObject({ shards: 72, rows: 72 + 3, warnings: [] });
+    const tagged = await leaderboard(store, { suite: 'throughput' });
+    expect(tagged.map((r) => r.better_source)).toEqual(SAMPLE_MODELS.flatMap(() => ['tag', 'tag']));
 
-    const victim = readdirSync(join(dir, 'data'))[0]!;
+    const victim = readdirSync(join(dir, 'data')).sort()[0]!;
     rmSync(join(dir, 'data', victim));
     const reopened = await ViewerStore.open(dir);
-    expect(await reopened.status()).toMatchObject({ shards: 71, rows: 71 });
+    // The first shard by name is a first-night throughput run: two rows.
+    expect(await reopened.status()).toMatchObject({ shards: 71, rows: 72 + 3 - 2 });
   });
 });

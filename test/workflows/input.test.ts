@@ -1,7 +1,7 @@
 // Sweep input validation (pure): defaults, and every problem reported at once.
 import { describe, expect, it } from 'vitest';
-import { SWEEP_DEFAULTS, validateSweepInput } from '../../workflows/input.js';
-import { modelSlug } from '../../workflows/slug.js';
+import { SWEEP_DEFAULTS, validateSweepInput } from '../../workflows/shared/sweep-input.js';
+import { modelSlug } from '../../workflows/shared/slug.js';
 import { fitKeywordList } from '../../workflows/definitions.js';
 
 describe('validateSweepInput', () => {

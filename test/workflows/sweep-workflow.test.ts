@@ -184,16 +184,26 @@ describe('benchmarkSweep', () => {
   });
 
   it('fails at once, non-retryably, listing every problem of a bad input', async () => {
-    const handle = await start({ models: [], suites: ['throughput', 'nope'], endpoint: 'ftp://x', colour: 'red', warmUp: 'yes' });
+    const handle = await start({ models: [], suites: ['throughput', 'nope', 'ttft'], endpoint: 'ftp://x', colour: 'red', warmUp: 'yes', suiteConfig: { ttft: { repeats: 0, colour: 'blue' } } });
     const error = await handle.result().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe('InvalidSweepInput');
     expect(cause.nonRetryable).toBe(true);
-    for (const text of ['models: must not be empty', 'suites[1]: unknown suite "nope"', 'endpoint: expected an http:// or https:// URL', 'colour: unknown key', 'warmUp: expected true or false']) {
+    for (const text of [
+      'models: must not be empty',
+      'suites[1]: unknown suite "nope"',
+      'endpoint: expected an http:// or https:// URL',
+      'colour: unknown key',
+      'warmUp: expected true or false',
+      // The suite configs are checked before any model loads, by the early check activity.
+      'suiteConfig.ttft.repeats: must be >= 1',
+      'suiteConfig.ttft.colour: unknown key "colour"',
+    ]) {
       expect(cause.message).toContain(text);
     }
     const history = await handle.fetchHistory();
-    expect(history.events?.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+    const scheduled = history.events?.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual(['checkSweep']);
   });
 });

@@ -1,9 +1,7 @@
-// Config of the benchlocal suite (configs/benchlocal/tool-calling.toml). Validated like every config.
-import { SUITES, type Suite } from '../../envelope/types.js';
-import { loadToolConfig, parseToolConfig } from './load-config.js';
+// Config of the benchlocal suite (configs/benchlocal/tool-calling.toml). Loaded like every config.
+import type { ConfigSpec } from '../../config/config-spec.js';
 
 export interface BenchlocalConfig {
-  suite: Suite;
   /** benchlocal-cli's pack set: quick (tool calls + instruction following), medium (+ structured output,
    * data extraction), full (+ numeric reasoning). Ignored when `packs` names packs. */
   mode: 'quick' | 'medium' | 'full';
@@ -21,9 +19,7 @@ export interface BenchlocalConfig {
 export const benchlocalConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['suite'],
   properties: {
-    suite: { enum: [...SUITES] },
     mode: { enum: ['quick', 'medium', 'full'], default: 'quick' },
     packs: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' }, default: [] },
     thinking: { enum: ['pack', 'on', 'off'], default: 'pack' },
@@ -33,10 +29,4 @@ export const benchlocalConfigSchema = {
   },
 } as const;
 
-export function loadBenchlocalConfig(path: string, overrides: Record<string, unknown> = {}): Promise<BenchlocalConfig> {
-  return loadToolConfig<BenchlocalConfig>(path, benchlocalConfigSchema, overrides);
-}
-
-export function parseBenchlocalConfig(value: unknown, source: string): BenchlocalConfig {
-  return parseToolConfig<BenchlocalConfig>(value, source, benchlocalConfigSchema);
-}
+export const benchlocalConfigSpec: ConfigSpec<BenchlocalConfig> = { schema: benchlocalConfigSchema };

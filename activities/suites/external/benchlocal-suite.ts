@@ -1,6 +1,6 @@
 // benchlocal-cli as a suite: BenchLocal's deterministic, verifier-scored behaviour packs (tool calls,
 // instruction following, structured output, data extraction, numeric reasoning) against the endpoint,
-// converted with the benchlocal converter.
+// whose result file goes through the benchlocal converter.
 //
 // Resume: benchlocal-cli runs with --incremental, which appends each scored scenario to
 // `<result>.partial.jsonl` (crash-safe). An attempt that finds that journal and no result file runs
@@ -8,12 +8,12 @@
 // attempt that finds the finished result converts it without running anything.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SuiteContext, SuiteOutcome, SuiteRunner } from '../types.js';
+import type { SuiteContext, SuiteOutcome, SuiteRunner, ToolOutput } from '../types.js';
 import type { BenchlocalConfig } from './benchlocal-config.js';
 import { cleanEnv } from './clean-env.js';
 import { findExecutable } from './find-tool.js';
 import { runTool } from './run-tool.js';
-import { convertToolOutput, fileExists } from './tool-output.js';
+import { fileExists } from './files.js';
 import type { ExternalSuiteOptions } from './vllm-bench-suite.js';
 
 export const BENCHLOCAL_INSTALL_HINT =
@@ -68,7 +68,7 @@ async function countLines(path: string): Promise<number> {
   }
 }
 
-async function runBenchlocal(context: SuiteContext<BenchlocalConfig>, options: ExternalSuiteOptions): Promise<SuiteOutcome> {
+async function runBenchlocal(context: SuiteContext<BenchlocalConfig>, options: ExternalSuiteOptions): Promise<SuiteOutcome | ToolOutput> {
   const { config } = context;
   const env = options.env ?? process.env;
   const tool = await findExecutable('benchlocal-cli', 'NIGHTSHIFT_BENCHLOCAL', BENCHLOCAL_INSTALL_HINT, env);
@@ -80,7 +80,7 @@ async function runBenchlocal(context: SuiteContext<BenchlocalConfig>, options: E
   const errors: string[] = [];
   if (await fileExists(resultPath)) {
     errors.push('benchlocal result of an earlier attempt reused (the tool had finished; the activity had not)');
-    return convertToolOutput('benchlocal', resultPath, config.suite, context.model, errors);
+    return { toolOutput: resultPath, errors };
   }
   const resume = await fileExists(journalPath);
   if (resume) errors.push(`benchlocal-cli resumed from ${await countLines(journalPath)} scenario(s) scored by an earlier attempt`);
@@ -107,7 +107,7 @@ async function runBenchlocal(context: SuiteContext<BenchlocalConfig>, options: E
   } finally {
     clearInterval(poll);
   }
-  return convertToolOutput('benchlocal', resultPath, config.suite, context.model, errors);
+  return { toolOutput: resultPath, errors };
 }
 
 function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {

@@ -1,10 +1,9 @@
 // The lm-eval suite's config (configs/lm-eval/<suite>.toml): which tasks, how many samples, how to
-// generate, how to reach the endpoint, and the time limits. Validated with the project's TOML loader,
-// so an unknown key or a wrong type is an error naming the file, line and key.
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { SUITES, type Suite } from '../../envelope/types.js';
+// generate, how to reach the endpoint, and the time limits. Loaded through the one config loader, so an
+// unknown key or a wrong type is an error naming the file, line and key.
+import { isAbsolute, resolve } from 'node:path';
+import type { ConfigSpec } from '../../config/config-spec.js';
 import { ConfigError } from '../../errors.js';
-import { loadToolConfig, parseToolConfig } from './load-config.js';
 
 export interface LmEvalGenKwargs {
   max_gen_toks?: number;
@@ -16,8 +15,6 @@ export interface LmEvalGenKwargs {
 }
 
 export interface LmEvalConfig {
-  /** Envelope suite name the results are published under. */
-  suite: Suite;
   tasks: string[];
   /** "chat" → local-chat-completions on /v1/chat/completions; "completions" → local-completions. */
   model_type: 'chat' | 'completions';
@@ -51,9 +48,8 @@ export interface LmEvalConfig {
 export const lmEvalConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['suite', 'tasks'],
+  required: ['tasks'],
   properties: {
-    suite: { enum: [...SUITES] },
     tasks: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9_.\\-]+$' } },
     model_type: { enum: ['chat', 'completions'], default: 'chat' },
     num_fewshot: { type: 'integer', minimum: 0 },
@@ -85,26 +81,17 @@ export const lmEvalConfigSchema = {
   },
 } as const;
 
-/** Reads a config file, merges a sweep's overrides over it, validates the result (errors carry the
- * file's line numbers) and resolves include_path against the file. */
-export async function loadLmEvalConfig(path: string, overrides: Record<string, unknown> = {}): Promise<LmEvalConfig> {
-  return finish(await loadToolConfig<LmEvalConfig>(path, lmEvalConfigSchema, overrides), path, dirname(resolve(path)));
-}
+export const lmEvalConfigSpec: ConfigSpec<LmEvalConfig> = { schema: lmEvalConfigSchema, finish };
 
-/** Validates a config given as an object (sweep input without a file); include_path relative to `baseDir`. */
-export function parseLmEvalConfig(value: unknown, source: string, baseDir = process.cwd()): LmEvalConfig {
-  return finish(parseToolConfig<LmEvalConfig>(value, source, lmEvalConfigSchema), source, baseDir);
-}
-
-function finish(config: LmEvalConfig, source: string, baseDir: string): LmEvalConfig {
+function finish(config: LmEvalConfig, where: { source: string; dir: string }): LmEvalConfig {
   // Integers count samples; a fraction below 1 is a share of each task. 2.5 samples means neither.
   if (config.limit !== undefined && config.limit >= 1 && !Number.isInteger(config.limit)) {
-    throw new ConfigError(`${source}: limit: must be a whole number of samples or a fraction below 1 (got ${config.limit})`);
+    throw new ConfigError(`${where.source}: limit: must be a whole number of samples or a fraction below 1 (got ${config.limit})`);
   }
   // A completions endpoint gets the prompt text as-is unless the config asks otherwise.
   config.apply_chat_template ??= config.model_type === 'chat';
   if (config.include_path !== undefined && !isAbsolute(config.include_path)) {
-    config.include_path = resolve(baseDir, config.include_path);
+    config.include_path = resolve(where.dir, config.include_path);
   }
   return config;
 }

@@ -1,6 +1,7 @@
 // lm-evaluation-harness as a suite: builds the command from the config, runs the real lm-eval against the
 // endpoint through the subprocess runner (heartbeat progress from its "Requesting API" bar, the whole
-// process group killed on cancel or timeout), then converts the results and samples lm-eval wrote.
+// process group killed on cancel or timeout), and hands back the results file lm-eval wrote (the catalog's
+// lm-eval converter reads it and the samples beside it).
 //
 // Resume: lm-eval runs with --use_cache on a sqlite file in the suite's work dir, which is the same for
 // every attempt of this (sweep, model, suite). lm-eval stores each answer there as it arrives, so after
@@ -9,14 +10,13 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfigError, NightshiftError } from '../../errors.js';
-import type { SuiteContext, SuiteOutcome, SuiteRunner } from '../types.js';
+import type { SuiteContext, SuiteOutcome, SuiteRunner, ToolOutput } from '../types.js';
 import { cleanEnv } from './clean-env.js';
 import { findLmEval } from './find-tool.js';
 import { buildLmEvalArgs, lmEvalPaths } from './lm-eval-command.js';
 import type { LmEvalConfig } from './lm-eval-config.js';
 import { LmEvalProgress } from './lm-eval-progress.js';
 import { ExternalToolError, runTool } from './run-tool.js';
-import { convertToolOutput } from './tool-output.js';
 import { locateResultsFile } from '../../converters/lm-eval-locate.js';
 
 export interface LmEvalSuiteOptions {
@@ -46,7 +46,7 @@ function asConfigError(error: unknown): ConfigError | undefined {
 /** The lm-eval suite with default options; register it for suites whose config is configs/lm-eval/*.toml. */
 export const lmEvalSuite: SuiteRunner<LmEvalConfig> = createLmEvalSuite();
 
-async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSuiteOptions): Promise<SuiteOutcome> {
+async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSuiteOptions): Promise<SuiteOutcome | ToolOutput> {
   const { config } = context;
   const sourceEnv = options.env ?? process.env;
   const tool = await findLmEval(sourceEnv);
@@ -86,5 +86,5 @@ async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSui
   }
   const cached = progress.cachedRequests();
   const notes = cached > 0 ? [`lm-eval answered ${cached} request(s) from its cache of an earlier attempt (resumed run)`] : [];
-  return convertToolOutput('lm-eval', resultsFile, config.suite, context.model, notes, tool.version ? { lm_eval_version: tool.version } : {});
+  return { toolOutput: resultsFile, errors: notes, ...(tool.version ? { system: { lm_eval_version: tool.version } } : {}) };
 }

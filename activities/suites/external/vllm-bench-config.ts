@@ -1,10 +1,8 @@
 // Config of the vllm-bench suite (configs/vllm/throughput.toml): `vllm bench serve` with a synthetic
-// random dataset against the endpoint. Validated like every config (file, line and key in errors).
-import { SUITES, type Suite } from '../../envelope/types.js';
-import { loadToolConfig, parseToolConfig } from './load-config.js';
+// random dataset against the endpoint. Loaded like every config (file, line and key in errors).
+import type { ConfigSpec } from '../../config/config-spec.js';
 
 export interface VllmBenchConfig {
-  suite: Suite;
   /** "chat" → --backend openai-chat on /v1/chat/completions; "completions" → --backend openai. */
   model_type: 'chat' | 'completions';
   /** Tokenizer vllm bench uses to build prompts of an exact token length: a local directory, or a hub id
@@ -27,9 +25,7 @@ export interface VllmBenchConfig {
 export const vllmBenchConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['suite'],
   properties: {
-    suite: { enum: [...SUITES] },
     model_type: { enum: ['chat', 'completions'], default: 'chat' },
     tokenizer: { type: 'string', minLength: 1 },
     num_prompts: { type: 'integer', minimum: 1, default: 100 },
@@ -45,10 +41,4 @@ export const vllmBenchConfigSchema = {
   },
 } as const;
 
-export function loadVllmBenchConfig(path: string, overrides: Record<string, unknown> = {}): Promise<VllmBenchConfig> {
-  return loadToolConfig<VllmBenchConfig>(path, vllmBenchConfigSchema, overrides);
-}
-
-export function parseVllmBenchConfig(value: unknown, source: string): VllmBenchConfig {
-  return parseToolConfig<VllmBenchConfig>(value, source, vllmBenchConfigSchema);
-}
+export const vllmBenchConfigSpec: ConfigSpec<VllmBenchConfig> = { schema: vllmBenchConfigSchema };

@@ -1,5 +1,5 @@
 // `vllm bench serve` as a suite: a synthetic-prompt load test of the endpoint (request and token
-// throughput, TTFT/TPOT/ITL/E2E latency percentiles), converted with the vllm-bench converter.
+// throughput, TTFT/TPOT/ITL/E2E latency percentiles); its result file goes through the vllm-bench converter.
 //
 // Resume: a load test measured in two halves under different conditions is not one measurement, so an
 // interrupted run starts over. What is kept is a finished run: vllm writes its result file only at the
@@ -7,11 +7,11 @@
 // completed) converts it instead of loading the model server again.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SuiteContext, SuiteOutcome, SuiteRunner } from '../types.js';
+import type { SuiteContext, SuiteOutcome, SuiteRunner, ToolOutput } from '../types.js';
 import { cleanEnv } from './clean-env.js';
 import { findExecutable } from './find-tool.js';
 import { endpointUrl } from './lm-eval-command.js';
-import { convertToolOutput, fileExists } from './tool-output.js';
+import { fileExists } from './files.js';
 import { parseTqdmLine } from './tqdm-progress.js';
 import { runTool } from './run-tool.js';
 import type { VllmBenchConfig } from './vllm-bench-config.js';
@@ -75,7 +75,7 @@ export function createVllmBenchSuite(options: ExternalSuiteOptions = {}): SuiteR
 
 export const vllmBenchSuite: SuiteRunner<VllmBenchConfig> = createVllmBenchSuite();
 
-async function runVllmBench(context: SuiteContext<VllmBenchConfig>, options: ExternalSuiteOptions): Promise<SuiteOutcome> {
+async function runVllmBench(context: SuiteContext<VllmBenchConfig>, options: ExternalSuiteOptions): Promise<SuiteOutcome | ToolOutput> {
   const { config } = context;
   const env = options.env ?? process.env;
   const tool = await findExecutable('vllm', 'NIGHTSHIFT_VLLM', VLLM_INSTALL_HINT, env);
@@ -105,5 +105,5 @@ async function runVllmBench(context: SuiteContext<VllmBenchConfig>, options: Ext
       },
     });
   }
-  return convertToolOutput('vllm-bench', resultPath, config.suite, context.model, errors);
+  return { toolOutput: resultPath, errors };
 }

@@ -1,7 +1,7 @@
 // Configuration of the native performance suites (throughput, ttft): one schema, two sets of defaults.
-// Files live at configs/nightshift/<suite>.toml; the sweep may pass overrides as an object, which goes
-// through the same validation (unknown keys and wrong types are errors, defaults filled in).
-import { loadTomlConfig, validateConfig } from '../../config/toml-config.js';
+// Files live at configs/nightshift/<suite>.toml; a sweep's overrides and `nightshift run`'s flags merge
+// over them through the one config loader (unknown keys and wrong types are errors, defaults filled in).
+import type { ConfigSpec } from '../../config/config-spec.js';
 
 export type PerfSuiteName = 'throughput' | 'ttft';
 
@@ -63,25 +63,12 @@ export const PERF_DEFAULTS: Record<PerfSuiteName, Partial<PerfConfig>> = {
   ttft: { prompt_tokens: [128, 512, 2048, 8192], max_tokens: 16, concurrency: [1], repeats: 5, warmup_rounds: 1 },
 };
 
-const schemas: Record<PerfSuiteName, object> = {
-  throughput: schemaWithDefaults(PERF_DEFAULTS.throughput),
-  ttft: schemaWithDefaults(PERF_DEFAULTS.ttft),
+const specs: Record<PerfSuiteName, ConfigSpec<PerfConfig>> = {
+  throughput: { schema: schemaWithDefaults(PERF_DEFAULTS.throughput) },
+  ttft: { schema: schemaWithDefaults(PERF_DEFAULTS.ttft) },
 };
 
-export function perfConfigSchema(suite: PerfSuiteName): object {
-  return schemas[suite];
+/** The config spec of a native perf suite (catalog.ts); schema defaults are that suite's defaults. */
+export function perfConfigSpec(suite: PerfSuiteName): ConfigSpec<PerfConfig> {
+  return specs[suite];
 }
-
-/** Validates a config object (from a sweep, or {} for all defaults); `source` names it in errors. */
-export function perfConfigFrom(suite: PerfSuiteName, raw: unknown, source = `${suite} config`): PerfConfig {
-  // Validation fills defaults in place: work on a copy so the caller's object is untouched.
-  const copy = structuredClone(raw ?? {}) as object;
-  return validateConfig<PerfConfig>(copy, source, schemas[suite]);
-}
-
-export function loadPerfConfig(suite: PerfSuiteName, path: string): Promise<PerfConfig> {
-  return loadTomlConfig<PerfConfig>(path, schemas[suite]);
-}
-
-export const loadThroughputConfig = (path: string): Promise<PerfConfig> => loadPerfConfig('throughput', path);
-export const loadTtftConfig = (path: string): Promise<PerfConfig> => loadPerfConfig('ttft', path);

@@ -1,7 +1,7 @@
 // Turns cell summaries into envelope results with readable names: <measure>_p<prompt>_c<concurrency>,
 // the median as the value and a `_p99` twin for latencies; the first-class envelope fields are filled
 // so the dataset can chart them without parsing names. The full distribution goes in tags and raw.
-import type { EnvelopeResult } from '../../envelope/types.js';
+import type { EnvelopeResult } from '../../../workflows/shared/envelope.js';
 import type { PerfSuiteName } from './config.js';
 import type { CellSummary } from './cell.js';
 import type { DistributionSummary } from './statistics.js';
@@ -33,9 +33,10 @@ export function cellResults(suite: PerfSuiteName, cell: CellSummary): EnvelopeRe
   };
   const duration = round(cell.wall_seconds);
   const out: EnvelopeResult[] = [];
+  // Latencies and lag: lower is better; rates: higher is better (the `better` tag readers rank with).
   const dist = (name: string, metric: string, unit: string, d: DistributionSummary | undefined, p99 = true, extra: Partial<EnvelopeResult> = {}): void => {
     if (!d) return;
-    const tags = { ...baseTags, ...distTags(d) };
+    const tags = { ...baseTags, ...distTags(d), better: unit === 'ms' ? 'lower' : 'higher' };
     out.push({ name: `${name}_${suffix}`, metric, value: round(d.p50), unit, duration_seconds: duration, ...extra, tags: { ...tags, statistic: 'median' } });
     if (p99) out.push({ name: `${name}_${suffix}_p99`, metric, value: round(d.p99), unit, duration_seconds: duration, tags: { ...tags, statistic: 'p99' } });
   };
@@ -60,7 +61,7 @@ export function cellResults(suite: PerfSuiteName, cell: CellSummary): EnvelopeRe
         // Aggregate over all requests in flight: the figure that rises with concurrency.
         decode_tokens_per_second: round(cell.output_tok_per_sec),
         ...(cell.total_tok_per_sec !== undefined ? { total_tokens_per_second: round(cell.total_tok_per_sec) } : {}),
-        tags: { ...baseTags, statistic: 'aggregate' },
+        tags: { ...baseTags, statistic: 'aggregate', better: 'higher' },
       });
     }
   }
@@ -73,7 +74,7 @@ export function cellResults(suite: PerfSuiteName, cell: CellSummary): EnvelopeRe
       value: failed,
       unit: 'count',
       duration_seconds: duration,
-      tags: { ...baseTags, ...Object.fromEntries(Object.entries(cell.failures).map(([k, v]) => [`errors_${k}`, String(v.count)])) },
+      tags: { ...baseTags, better: 'lower', ...Object.fromEntries(Object.entries(cell.failures).map(([k, v]) => [`errors_${k}`, String(v.count)])) },
     });
   }
   // The whole cell, unmodified, for anyone who wants the distributions (first result of the cell only).

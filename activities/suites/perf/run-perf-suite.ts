@@ -5,9 +5,9 @@
 import { setMaxListeners } from 'node:events';
 import { createOpenAIClient } from '../../endpoint/openai-client.js';
 import { EndpointError } from '../../endpoint/errors.js';
-import type { EnvelopeResult } from '../../envelope/types.js';
+import type { EnvelopeResult } from '../../../workflows/shared/envelope.js';
 import type { SuiteContext, SuiteOutcome } from '../types.js';
-import { perfConfigFrom, type PerfConfig, type PerfSuiteName } from './config.js';
+import type { PerfConfig, PerfSuiteName } from './config.js';
 import { cellKey, runCell, type CellSpec, type CellSummary } from './cell.js';
 import { calibratePrompts, GUESSED_CALIBRATION, type PromptCalibration } from './prompt.js';
 import { cellErrors, cellResults } from './results.js';
@@ -18,8 +18,10 @@ export function cellsOf(config: PerfConfig): CellSpec[] {
   return config.prompt_tokens.flatMap((promptTokens) => config.concurrency.map((concurrency) => ({ promptTokens, concurrency })));
 }
 
-export async function runPerfSuite(suite: PerfSuiteName, context: SuiteContext<unknown>): Promise<SuiteOutcome> {
-  const config = perfConfigFrom(suite, context.config);
+/** The runner of both native perf suites (catalog.ts): `throughput` and `ttft` differ only in config and results. */
+export async function runPerfSuite(context: SuiteContext<PerfConfig>): Promise<SuiteOutcome> {
+  const { config } = context;
+  const suite = context.suite as PerfSuiteName;
   const cells = cellsOf(config);
   const perCell = (c: CellSpec): number => c.concurrency * config.repeats;
   const total = cells.reduce((n, c) => n + perCell(c), 0);

@@ -1,7 +1,7 @@
 // `quality inspect`: re-renders a saved result (either tool's), lists failures, shows one scenario in
 // full (request, response, verdict), narrows to a mode's packs, or diffs against an earlier result.
 import { InputError } from '../../errors.js';
-import { MODES, type QualityMode } from './pack-suites.js';
+import { packsForMode, QUALITY_MODES, type QualityMode } from '../catalog.js';
 import { compareResults, renderComparison } from './regression.js';
 import { renderFailures, renderReport } from './report.js';
 import type { QualityResult, RawBody } from './result-types.js';
@@ -18,8 +18,8 @@ export interface InspectOptions {
 export function inspectResult(result: QualityResult, options: InspectOptions): string {
   let view = result;
   if (options.mode) {
-    if (!(options.mode in MODES)) throw new InputError(`--mode ${options.mode}: expected one of ${Object.keys(MODES).join(', ')}`);
-    const wanted = MODES[options.mode as QualityMode] as readonly string[];
+    if (!(QUALITY_MODES as readonly string[]).includes(options.mode)) throw new InputError(`--mode ${options.mode}: expected one of ${QUALITY_MODES.join(', ')}`);
+    const wanted = packsForMode(options.mode as QualityMode);
     // BenchLocal's own packs carry no "ns-" prefix; match either spelling of the same pack.
     const packs = result.packs.filter((p) => wanted.includes(p.pack_id) || wanted.includes(`ns-${p.pack_id}`));
     view = { ...result, packs, totals: totalsOf(packs) };

@@ -7,7 +7,7 @@ import type { Journal } from '../../journal/journal.js';
 import type { SuiteProgress } from '../types.js';
 import { type QualityTransport, openAITransport } from './endpoint-transport.js';
 import type { Pack, Scenario } from './pack-types.js';
-import { suiteForPack } from './pack-suites.js';
+import { suiteForPack } from '../catalog.js';
 import { type SamplingChoices, buildRequest, thinkingFor } from './request-builder.js';
 import { RESULT_FORMAT, type QualityResult, type ScenarioRun } from './result-types.js';
 import { summarizePack, totalsOf } from './scoring.js';

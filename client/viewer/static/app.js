@@ -26,11 +26,10 @@ function query(params) {
   return s ? `?${s}` : '';
 }
 
+const EQUALITY_FILTERS = ['suite', 'metric', 'chip', 'quantization', 'model'];
+
 function matches(row, f) {
-  if (f.suite && row.suite !== f.suite) return false;
-  if (f.metric && row.metric !== f.metric) return false;
-  if (f.chip && row.chip !== f.chip) return false;
-  if (f.quantization && row.quantization !== f.quantization) return false;
+  if (EQUALITY_FILTERS.some((k) => f[k] && row[k] !== f[k])) return false;
   if (f.since && row.timestamp < new Date(f.since).toISOString().slice(0, 19)) return false;
   if (f.until && row.timestamp > new Date(f.until).toISOString().slice(0, 19) + 'Z') return false;
   return true;
@@ -41,15 +40,10 @@ const api = {
   facets: () => getJson(STATIC ? 'data/facets.json' : '/api/facets'),
   async leaderboard(f) {
     if (!STATIC) return getJson(`/api/leaderboard${query(f)}`);
-    // Latest point per model × suite × name × metric × chip, the same rule as the server's SQL.
-    const latest = new Map();
-    for (const p of await getJson('data/points.json')) {
-      if (!matches(p, f)) continue;
-      const key = [p.model, p.suite, p.name, p.metric, p.chip].join('\u0000');
-      const prev = latest.get(key);
-      if (!prev || p.timestamp > prev.timestamp) latest.set(key, p);
-    }
-    return [...latest.values()];
+    // The export ships the server's answers; the page only filters them (never picks the latest itself).
+    // Date bounds would change which result is latest, so a static page offers none (datesNote).
+    const rows = await getJson('data/leaderboard.json');
+    return rows.filter((r) => matches(r, { ...f, since: undefined, until: undefined })).map((r) => ({ ...r }));
   },
   async trends(models, measure, f) {
     if (!STATIC) return getJson(`/api/trends${query({ models: models.join(','), measure, chip: f.chip, since: f.since, until: f.until })}`);
@@ -145,14 +139,26 @@ function rankRows(rows) {
 }
 
 // ---------- views ----------
+// Leaderboard and pivot filters. Date bounds change which result is latest: served mode only.
+const BOARD_FILTERS = ['suite', 'metric', 'chip', 'quantization', ...(STATIC ? [] : ['dates'])];
+const datesNote = () =>
+  STATIC ? h('p', { class: 'muted', id: 'dates-note' }, 'Date ranges need the served viewer (nightshift viewer): they change which result is latest.') : null;
+
+function betterCell(r) {
+  const text = r.better === 'higher' ? '↑ higher' : '↓ lower';
+  if (r.better_source !== 'guessed') return text;
+  return h('span', { class: 'guessed', title: 'Guessed from the unit and name: this result has no "better" tag.' }, `${text}?`);
+}
+
 async function leaderboardView() {
   const f = currentFilters();
   const [facets, rows] = await Promise.all([api.facets(), api.leaderboard(f)]);
   rankRows(rows);
   if (!['rank', 'model', 'value', 'timestamp', 'suite', 'name'].includes(state.sort.key)) state.sort = { key: 'rank', dir: 1 };
   return [
-    h('h2', {}, 'Leaderboard ', h('span', { class: 'muted' }, '— latest result per model, suite and metric')),
-    filterBar(facets, f, ['suite', 'metric', 'chip', 'quantization', 'dates'], (nf) => go('#/leaderboard', nf)),
+    h('h2', {}, 'Leaderboard ', h('span', { class: 'muted' }, '— latest result per model, measurement and chip')),
+    filterBar(facets, f, BOARD_FILTERS, (nf) => go('#/leaderboard', nf)),
+    datesNote(),
     rows.length === 0 ? h('p', { class: 'muted', id: 'no-rows' }, 'No results match these filters.') :
     sortableTable([
       { key: 'suite', label: 'Suite' },
@@ -161,7 +167,7 @@ async function leaderboardView() {
       { key: 'model', label: 'Model' },
       { key: 'quantization', label: 'Quant', render: (r) => r.quantization || '—' },
       { key: 'value', label: 'Value', num: true, render: (r) => `${fmt(r.value)} ${r.unit}` },
-      { key: 'better', label: 'Better', render: (r) => (r.better === 'higher' ? '↑ higher' : '↓ lower') },
+      { key: 'better', label: 'Better', render: betterCell },
       { key: 'chip', label: 'Chip' },
       { key: 'timestamp', label: 'Date', render: (r) => day(r.timestamp) },
       { key: 'envelope_hash', label: 'Run', render: (r) => h('a', { href: `#/run/${r.envelope_hash}`, class: 'run-link' }, r.envelope_hash.slice(0, 8)) },
@@ -223,7 +229,8 @@ async function pivotView() {
   const cell = new Map(rows.map((r) => [`${r.model}\u0000${r.name} · ${r.metric}`, r]));
   return [
     h('h2', {}, 'Model × task'),
-    filterBar(facets, f, ['suite', 'metric', 'chip', 'quantization', 'dates'], (nf) => go('#/pivot', nf)),
+    filterBar(facets, f, BOARD_FILTERS, (nf) => go('#/pivot', nf)),
+    datesNote(),
     tasks.length === 0 ? h('p', { class: 'muted' }, 'No results match these filters.') :
     h('table', { id: 'pivot' }, h('thead', {}, h('tr', {}, h('th', {}, 'Model'), tasks.map((t) => h('th', {}, t)))),
       h('tbody', {}, models.map((m) => h('tr', {}, h('td', {}, m), tasks.map((t) => {

@@ -5,7 +5,7 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { lmEvalConverter } from '../../../activities/converters/lm-eval.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
-import type { Envelope, EnvelopeResult } from '../../../activities/envelope/types.js';
+import type { Envelope, EnvelopeResult } from '../../../workflows/shared/envelope.js';
 import { context, fixture, tempDir, writeFiles } from './support/context.js';
 
 const PMEMOLI = fixture('lm-eval', 'pmemoli-Data-Science-Thesis');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { vllmBenchConverter, vllmDate } from '../../../activities/converters/vllm-bench.js';
 import { InputError } from '../../../activities/errors.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
-import type { Envelope } from '../../../activities/envelope/types.js';
+import type { Envelope } from '../../../workflows/shared/envelope.js';
 import { context, fixture, tempDir, writeFiles } from './support/context.js';
 
 const SEED_SAMPLE = fixture('mlx-benchmarks', 'vllm_benchmark_serving_sample.json');

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../../activities/envelope/types.js';
+import type { Envelope } from '../../../workflows/shared/envelope.js';
 import { publishEnvelope } from '../../../activities/publish/publish.js';
 import { leaderboard, queryResults } from '../../../activities/dataset/query.js';
 import { INDEX_DIR, INDEX_FILE, REINDEX_AFTER } from '../../../activities/dataset/index-file.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../../activities/envelope/types.js';
+import type { Envelope } from '../../../workflows/shared/envelope.js';
 import { publishEnvelope } from '../../../activities/publish/publish.js';
 import { leaderboard, queryResults, readEnvelopes } from '../../../activities/dataset/query.js';
 import { withConnection } from '../../../activities/dataset/duckdb.js';
@@ -197,11 +197,11 @@ describe('queryResults', () => {
 });
 
 describe('leaderboard', () => {
-  it('keeps the latest value per model × suite × name × metric', async () => {
+  it('keeps the latest value per model × suite × name × metric × chip', async () => {
     const rows = await leaderboard({ datasetDir: dir }, { metric: 'accuracy' });
-    expect(rows.map((r) => [r.model, r.value, r.timestamp])).toEqual([
-      ['org/a', 0.6, '2026-11-03T00:00:00.000Z'],
-      ['org/b', 0.7, '2026-11-02T00:00:00.000Z'],
+    expect(rows.map((r) => [r.model, r.value, r.timestamp, r.chip])).toEqual([
+      ['org/a', 0.6, '2026-11-03T00:00:00.000Z', 'test'],
+      ['org/b', 0.7, '2026-11-02T00:00:00.000Z', 'test'],
     ]);
     expect(await leaderboard({ datasetDir: dir })).toHaveLength(5);
   });

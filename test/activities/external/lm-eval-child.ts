@@ -2,8 +2,10 @@
 // given as one JSON argument and prints each progress report as a JSON line, so the test can SIGKILL
 // this whole process mid-run the way a crashed worker dies.
 import { memoryJournal } from '../../../activities/journal/journal.js';
-import { parseLmEvalConfig } from '../../../activities/suites/external/lm-eval-config.js';
+import { checkWithSpec } from '../../../activities/config/config-spec.js';
+import { lmEvalConfigSpec } from '../../../activities/suites/external/lm-eval-config.js';
 import { createLmEvalSuite } from '../../../activities/suites/external/lm-eval-suite.js';
+import { runAs } from '../../support/suites.js';
 
 interface ChildInput {
   endpoint: string;
@@ -16,10 +18,10 @@ interface ChildInput {
 
 const input = JSON.parse(process.argv[2] ?? '{}') as ChildInput;
 const suite = createLmEvalSuite({ registryDir: input.registryDir, env: input.env });
-const outcome = await suite({
+const outcome = await runAs('reasoning', 'lm-eval', suite, {
   endpoint: input.endpoint,
   model: input.model,
-  config: parseLmEvalConfig(input.config, 'child input'),
+  config: checkWithSpec(lmEvalConfigSpec, input.config, 'child input'),
   signal: new AbortController().signal,
   journal: memoryJournal(),
   workDir: input.workDir,

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLmEvalArgs, endpointUrl, lmEvalPaths } from '../../../activities/suites/external/lm-eval-command.js';
-import { loadLmEvalConfig, parseLmEvalConfig } from '../../../activities/suites/external/lm-eval-config.js';
+import { checkWithSpec, loadWithSpec } from '../../../activities/config/config-spec.js';
+import { lmEvalConfigSpec } from '../../../activities/suites/external/lm-eval-config.js';
+import { findDeclaration } from '../../../activities/suites/catalog.js';
+
+const loadLmEvalConfig = (path: string, overrides: Record<string, unknown> = {}) => loadWithSpec(lmEvalConfigSpec, path, { overrides });
+const parseLmEvalConfig = (value: unknown, source: string) => checkWithSpec(lmEvalConfigSpec, value, source);
 import { LmEvalProgress } from '../../../activities/suites/external/lm-eval-progress.js';
 import { projectRoot } from '../../support/tools.js';
 
@@ -28,9 +33,9 @@ describe('shipped configs/lm-eval/*.toml', async () => {
   it('are the four suites the issue names', () => {
     expect(names.sort()).toEqual(['coding.toml', 'knowledge.toml', 'math-hard.toml', 'reasoning.toml']);
   });
-  it.each(names)('%s loads, names its own suite, and opts into unsafe code only where tasks execute code', async (name) => {
+  it.each(names)('%s loads, is its suite\'s catalog config, and opts into unsafe code only where tasks execute code', async (name) => {
     const config = await loadLmEvalConfig(join(projectRoot, 'configs/lm-eval', name));
-    expect(config.suite).toBe(name.replace(/\.toml$/, ''));
+    expect(findDeclaration(name.replace(/\.toml$/, ''), 'lm-eval')?.configFile).toBe(`lm-eval/${name}`);
     expect(config.tasks.length).toBeGreaterThan(0);
     expect(config.confirm_run_unsafe_code).toBe(name === 'coding.toml');
     // Greedy decoding: lm-eval caches (and so resumes) only non-sampled requests.
@@ -40,7 +45,7 @@ describe('shipped configs/lm-eval/*.toml', async () => {
 
 describe('loadLmEvalConfig', () => {
   it('fills defaults', async () => {
-    const config = await loadLmEvalConfig(await configFile('suite = "reasoning"\ntasks = ["x"]\n'));
+    const config = await loadLmEvalConfig(await configFile('tasks = ["x"]\n'));
     expect(config).toMatchObject({
       model_type: 'chat',
       apply_chat_template: true,
@@ -50,31 +55,31 @@ describe('loadLmEvalConfig', () => {
       allow_hub_downloads: false,
       gen_kwargs: {},
     });
-    const completions = await loadLmEvalConfig(await configFile('suite = "reasoning"\ntasks = ["x"]\nmodel_type = "completions"\n'));
+    const completions = await loadLmEvalConfig(await configFile('tasks = ["x"]\nmodel_type = "completions"\n'));
     expect(completions.apply_chat_template).toBe(false);
   });
 
   it('reports an unknown key and a wrong type with file, line and key', async () => {
-    const path = await configFile('suite = "reasoning"\ntasks = ["x"]\n\n[gen_kwargs]\nmax_gen_toks = "lots"\nmax_tokens = 5\n');
+    const path = await configFile('tasks = ["x"]\n\n[gen_kwargs]\nmax_gen_toks = "lots"\nmax_tokens = 5\n');
     const error = (await loadLmEvalConfig(path).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain(`${path}:5: gen_kwargs.max_gen_toks: must be integer`);
     expect(error.message).toContain(`${path}:6: gen_kwargs.max_tokens: unknown key "max_tokens"`);
   });
 
-  it('rejects an unknown suite, a missing task list and a fractional sample count', async () => {
-    await expect(loadLmEvalConfig(await configFile('suite = "vibes"\ntasks = ["x"]\n'))).rejects.toThrow(/suite: must be one of/);
-    await expect(loadLmEvalConfig(await configFile('suite = "coding"\n'))).rejects.toThrow(/required key "tasks"/);
-    await expect(loadLmEvalConfig(await configFile('suite = "coding"\ntasks = ["x"]\nlimit = 2.5\n'))).rejects.toThrow(/limit: must be a whole number/);
+  it('rejects a suite key (the catalog owns the suite), a missing task list and a fractional sample count', async () => {
+    await expect(loadLmEvalConfig(await configFile('suite = "vibes"\ntasks = ["x"]\n'))).rejects.toThrow(/unknown key "suite"/);
+    await expect(loadLmEvalConfig(await configFile(''))).rejects.toThrow(/required key "tasks"/);
+    await expect(loadLmEvalConfig(await configFile('tasks = ["x"]\nlimit = 2.5\n'))).rejects.toThrow(/limit: must be a whole number/);
   });
 
   it('confirm_run_unsafe_code must be a boolean, not a truthy string', async () => {
-    await expect(loadLmEvalConfig(await configFile('suite = "coding"\ntasks = ["x"]\nconfirm_run_unsafe_code = "yes"\n'))).rejects.toThrow(
+    await expect(loadLmEvalConfig(await configFile('tasks = ["x"]\nconfirm_run_unsafe_code = "yes"\n'))).rejects.toThrow(
       /confirm_run_unsafe_code: must be boolean/,
     );
   });
 
   it('merges sweep overrides over the file and resolves include_path against the file', async () => {
-    const path = await configFile('suite = "reasoning"\ntasks = ["x"]\ninclude_path = "tasks"\n[gen_kwargs]\nmax_gen_toks = 10\ntemperature = 0.0\n');
+    const path = await configFile('tasks = ["x"]\ninclude_path = "tasks"\n[gen_kwargs]\nmax_gen_toks = 10\ntemperature = 0.0\n');
     const config = await loadLmEvalConfig(path, { limit: 5, gen_kwargs: { max_gen_toks: 20 } });
     expect(config.limit).toBe(5);
     expect(config.gen_kwargs).toEqual({ max_gen_toks: 20, temperature: 0 });
@@ -82,8 +87,8 @@ describe('loadLmEvalConfig', () => {
   });
 
   it('validates an inline object (sweep input without a file)', () => {
-    expect(() => parseLmEvalConfig({ suite: 'reasoning', tasks: [] }, 'sweep input')).toThrow(/tasks/);
-    expect(parseLmEvalConfig({ suite: 'reasoning', tasks: ['a'] }, 'sweep input').model_type).toBe('chat');
+    expect(() => parseLmEvalConfig({ tasks: [] }, 'sweep input')).toThrow(/tasks/);
+    expect(parseLmEvalConfig({ tasks: ['a'] }, 'sweep input').model_type).toBe('chat');
   });
 });
 
@@ -93,7 +98,7 @@ describe('buildLmEvalArgs', () => {
 
   it('builds a chat run with cache, samples, limit, gen kwargs and no tokenizer download', () => {
     const config = parseLmEvalConfig(
-      { suite: 'reasoning', tasks: ['gsm8k_cot_zeroshot', 'arc_challenge_chat'], limit: 25, num_concurrent: 4, seed: 7, gen_kwargs: { max_gen_toks: 512, temperature: 0, until: ['</s>'] } },
+      { tasks: ['gsm8k_cot_zeroshot', 'arc_challenge_chat'], limit: 25, num_concurrent: 4, seed: 7, gen_kwargs: { max_gen_toks: 512, temperature: 0, until: ['</s>'] } },
       'x',
     );
     const args = buildLmEvalArgs(config, 'http://127.0.0.1:11434/v1/', 'qwen3-8b', paths);
@@ -115,7 +120,7 @@ describe('buildLmEvalArgs', () => {
   });
 
   it('builds a completions run without chat flags, and passes unsafe code only when configured', () => {
-    const config = parseLmEvalConfig({ suite: 'coding', tasks: ['humaneval'], model_type: 'completions', confirm_run_unsafe_code: true }, 'x');
+    const config = parseLmEvalConfig({ tasks: ['humaneval'], model_type: 'completions', confirm_run_unsafe_code: true }, 'x');
     const args = buildLmEvalArgs(config, 'http://h:8080', 'm', paths);
     expect(flag(args, '--model')).toBe('local-completions');
     expect(flag(args, '--model_args')).toContain('base_url=http://h:8080/v1/completions');
@@ -126,7 +131,7 @@ describe('buildLmEvalArgs', () => {
   });
 
   it('refuses a model id lm-eval would split apart', () => {
-    const config = parseLmEvalConfig({ suite: 'coding', tasks: ['t'] }, 'x');
+    const config = parseLmEvalConfig({ tasks: ['t'] }, 'x');
     expect(() => buildLmEvalArgs(config, 'http://h', 'a,b', paths)).toThrow(/model_args model/);
   });
 

@@ -11,13 +11,15 @@ import { startSimServer, type SimServer } from '../../../client/sim-server/serve
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
 import { ConfigError } from '../../../activities/errors.js';
 import { memoryJournal } from '../../../activities/journal/journal.js';
-import { loadLmEvalConfig, parseLmEvalConfig } from '../../../activities/suites/external/lm-eval-config.js';
+import { checkWithSpec, loadWithSpec } from '../../../activities/config/config-spec.js';
+import { lmEvalConfigSpec } from '../../../activities/suites/external/lm-eval-config.js';
 import { createLmEvalSuite } from '../../../activities/suites/external/lm-eval-suite.js';
 import { groupAlive, reapOrphans } from '../../../activities/suites/external/process-registry.js';
 import { ExternalToolError } from '../../../activities/suites/external/run-tool.js';
 import type { SuiteOutcome, SuiteProgress } from '../../../activities/suites/types.js';
 import { envelopeFor } from '../../../activities/sweep/publish-suite.js';
 import { ensureTool, projectRoot } from '../../support/tools.js';
+import { runAs } from '../../support/suites.js';
 
 const MODEL = 'sim-arith';
 const CHAT = '/v1/chat/completions';
@@ -71,8 +73,9 @@ afterAll(async () => {
 const chatRequests = () => sim.stats().models[MODEL]?.routes[CHAT] ?? 0;
 
 function taskConfig(extra: Record<string, unknown> = {}) {
-  return parseLmEvalConfig(
-    { suite: 'reasoning', tasks: ['nightshift_arith'], include_path: taskDir, gen_kwargs: { max_gen_toks: 32, temperature: 0 }, timeout_minutes: 10, ...extra },
+  return checkWithSpec(
+    lmEvalConfigSpec,
+    { tasks: ['nightshift_arith'], include_path: taskDir, gen_kwargs: { max_gen_toks: 32, temperature: 0 }, timeout_minutes: 10, ...extra },
     'test config',
   );
 }
@@ -93,7 +96,7 @@ describe('shipped lm-eval configs', () => {
       for (const m of text.matchAll(/^(?:task|group): *([\w.-]+) *$/gm)) defined.add(m[1] ?? '');
     }
     for (const name of ['reasoning', 'coding', 'knowledge', 'math-hard']) {
-      const config = await loadLmEvalConfig(join(projectRoot, `configs/lm-eval/${name}.toml`));
+      const config = await loadWithSpec(lmEvalConfigSpec, join(projectRoot, `configs/lm-eval/${name}.toml`));
       for (const task of config.tasks) expect(defined.has(task), `${name}.toml names unknown task ${task}`).toBe(true);
     }
   });
@@ -105,7 +108,7 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
     const progress: SuiteProgress[] = [];
     const before = chatRequests();
     const suite = createLmEvalSuite({ registryDir: join(scratch, 'pids'), env });
-    const outcome = await suite({
+    const outcome = await runAs('reasoning', 'lm-eval', suite, {
       endpoint: sim.url,
       model: MODEL,
       config: taskConfig(),
@@ -174,7 +177,7 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
     expect(childOut).not.toContain('"outcome"');
 
     const progress: SuiteProgress[] = [];
-    const outcome = await createLmEvalSuite({ registryDir, env })({
+    const outcome = await runAs('reasoning', 'lm-eval', createLmEvalSuite({ registryDir, env }), {
       endpoint: sim.url,
       model: MODEL,
       config: taskConfig(),
@@ -199,7 +202,7 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
     const registryDir = join(scratch, 'pids-cancel');
     const controller = new AbortController();
     const start = chatRequests();
-    const run = createLmEvalSuite({ registryDir, env })({
+    const run = runAs('reasoning', 'lm-eval', createLmEvalSuite({ registryDir, env }), {
       endpoint: sim.url,
       model: MODEL,
       config: taskConfig(),
@@ -220,7 +223,7 @@ describe('lm-eval suite (real lm-eval, simulated endpoint)', () => {
 
   it('a task that does not exist fails, not retryably, with lm-eval\'s own message', async () => {
     const suite = createLmEvalSuite({ registryDir: join(scratch, 'pids'), env });
-    const error = await suite({
+    const error = await runAs('reasoning', 'lm-eval', suite, {
       endpoint: sim.url,
       model: MODEL,
       config: taskConfig({ tasks: ['nightshift_no_such_task'] }),

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../../client/sim-server/server.js';
 import { memoryJournal } from '../../../activities/journal/journal.js';
-import { loadBenchlocalConfig, parseBenchlocalConfig } from '../../../activities/suites/external/benchlocal-config.js';
+import { checkWithSpec, loadWithSpec } from '../../../activities/config/config-spec.js';
+import { benchlocalConfigSpec } from '../../../activities/suites/external/benchlocal-config.js';
 import {
   BENCHLOCAL_INSTALL_HINT,
   RESULT_FILE as BENCHLOCAL_RESULT,
@@ -15,7 +16,7 @@ import {
   expectedScenarios,
 } from '../../../activities/suites/external/benchlocal-suite.js';
 import { findExecutable, findLmEval, LM_EVAL_INSTALL_HINT } from '../../../activities/suites/external/find-tool.js';
-import { loadVllmBenchConfig, parseVllmBenchConfig } from '../../../activities/suites/external/vllm-bench-config.js';
+import { vllmBenchConfigSpec } from '../../../activities/suites/external/vllm-bench-config.js';
 import {
   RESULT_FILE as VLLM_RESULT,
   VLLM_INSTALL_HINT,
@@ -24,6 +25,7 @@ import {
 } from '../../../activities/suites/external/vllm-bench-suite.js';
 import type { SuiteContext } from '../../../activities/suites/types.js';
 import { projectRoot } from '../../support/tools.js';
+import { runAs } from '../../support/suites.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -33,7 +35,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function context<C>(config: C, workDir: string, endpoint = 'http://127.0.0.1:9'): SuiteContext<C> {
+function context<C>(config: C, workDir: string, endpoint = 'http://127.0.0.1:9'): Omit<SuiteContext<C>, 'suite'> {
   return { endpoint, model: 'sim-qwen-9b-4bit', config, signal: new AbortController().signal, onProgress: () => undefined, journal: memoryJournal(), workDir };
 }
 
@@ -43,20 +45,20 @@ const flag = (args: string[], name: string) => args[args.indexOf(name) + 1];
 
 describe('vllm-bench suite', () => {
   it('configs/vllm/throughput.toml loads', async () => {
-    const config = await loadVllmBenchConfig(join(projectRoot, 'configs/vllm/throughput.toml'));
-    expect(config).toMatchObject({ suite: 'throughput', model_type: 'chat', num_prompts: 100, input_len: 512, output_len: 128 });
+    const config = await loadWithSpec(vllmBenchConfigSpec, join(projectRoot, 'configs/vllm/throughput.toml'));
+    expect(config).toMatchObject({ model_type: 'chat', num_prompts: 100, input_len: 512, output_len: 128 });
   });
 
   it('reports bad keys with file, line and key', async () => {
     const path = join(scratch, 'bad-vllm.toml');
     await import('node:fs/promises').then((fs) => fs.writeFile(path, 'suite = "throughput"\nnum_prompts = -1\nconcurrency = 4\n'));
-    const error = (await loadVllmBenchConfig(path).catch((e: unknown) => e)) as Error;
+    const error = (await loadWithSpec(vllmBenchConfigSpec, path).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain(`${path}:2: num_prompts: must be >= 1`);
     expect(error.message).toContain(`${path}:3: concurrency: unknown key "concurrency"`);
   });
 
   it('builds the bench command for the endpoint', () => {
-    const config = parseVllmBenchConfig({ suite: 'throughput', num_prompts: 20, max_concurrency: 4, request_rate: 2.5, tokenizer: '/tok' }, 'x');
+    const config = checkWithSpec(vllmBenchConfigSpec, { num_prompts: 20, max_concurrency: 4, request_rate: 2.5, tokenizer: '/tok' }, 'x');
     const args = buildVllmBenchArgs(config, 'http://127.0.0.1:11434/v1', 'qwen', '/w');
     expect(args.slice(0, 2)).toEqual(['bench', 'serve']);
     expect(flag(args, '--backend')).toBe('openai-chat');
@@ -74,7 +76,7 @@ describe('vllm-bench suite', () => {
 
   it('is skipped with how to install it when vllm is not there', async () => {
     const suite = createVllmBenchSuite({ env: bareEnv });
-    const outcome = await suite(context(parseVllmBenchConfig({ suite: 'throughput' }, 'x'), join(scratch, 'vllm-absent')));
+    const outcome = await runAs('throughput', 'vllm-bench', suite, context(checkWithSpec(vllmBenchConfigSpec, {}, 'x'), join(scratch, 'vllm-absent')));
     expect(outcome.results).toEqual([]);
     expect(outcome.skipped?.reason).toBe(`not installed: vllm is not on PATH; ${VLLM_INSTALL_HINT}`);
   });
@@ -85,7 +87,7 @@ describe('vllm-bench suite', () => {
     await copyFile(join(projectRoot, 'test/fixtures/mlx-benchmarks/vllm_benchmark_serving_sample.json'), join(workDir, VLLM_RESULT));
     // The "tool" fails if it is started at all.
     const suite = createVllmBenchSuite({ env: { ...bareEnv, NIGHTSHIFT_VLLM: '/bin/false' }, registryDir: join(scratch, 'pids') });
-    const outcome = await suite(context(parseVllmBenchConfig({ suite: 'throughput' }, 'x'), workDir));
+    const outcome = await runAs('throughput', 'vllm-bench', suite, context(checkWithSpec(vllmBenchConfigSpec, {}, 'x'), workDir));
     expect(outcome.skipped).toBeUndefined();
     expect(outcome.results.some((r) => r.name === 'request_throughput')).toBe(true);
     expect(outcome.errors.join('\n')).toMatch(/earlier attempt reused/);
@@ -101,8 +103,8 @@ describe('vllm-bench suite with the real vllm', async () => {
     vllm.found ? 'runs against the simulated endpoint (needs NIGHTSHIFT_VLLM_TOKENIZER: a local tokenizer directory)' : vllm.reason,
     async () => {
       sim = await startSimServer({ config: { seed: 1, models: [{ id: 'sim-bench', preload: true, ttft_ms: 20, decode_tokens_per_second: 500 }] } });
-      const config = parseVllmBenchConfig({ suite: 'throughput', num_prompts: 8, input_len: 32, output_len: 16, tokenizer }, 'x');
-      const outcome = await createVllmBenchSuite({ registryDir: join(scratch, 'pids') })({ ...context(config, join(scratch, 'vllm-real'), sim.url), model: 'sim-bench' });
+      const config = checkWithSpec(vllmBenchConfigSpec, { num_prompts: 8, input_len: 32, output_len: 16, tokenizer }, 'x');
+      const outcome = await runAs('throughput', 'vllm-bench', createVllmBenchSuite({ registryDir: join(scratch, 'pids') }), { ...context(config, join(scratch, 'vllm-real'), sim.url), model: 'sim-bench' });
       expect(sim.stats().models['sim-bench']?.routes['/v1/chat/completions']).toBe(8);
       expect(outcome.results.find((r) => r.name === 'request_throughput')?.value).toBeGreaterThan(0);
     },
@@ -112,13 +114,13 @@ describe('vllm-bench suite with the real vllm', async () => {
 
 describe('benchlocal suite', () => {
   it('configs/benchlocal/tool-calling.toml loads', async () => {
-    const config = await loadBenchlocalConfig(join(projectRoot, 'configs/benchlocal/tool-calling.toml'));
-    expect(config).toMatchObject({ suite: 'tool-calling', mode: 'quick', packs: [], thinking: 'pack', retry_failures: true });
+    const config = await loadWithSpec(benchlocalConfigSpec, join(projectRoot, 'configs/benchlocal/tool-calling.toml'));
+    expect(config).toMatchObject({ mode: 'quick', packs: [], thinking: 'pack', retry_failures: true });
     expect(expectedScenarios(config)).toBe(30);
   });
 
   it('builds run and resume commands', () => {
-    const config = parseBenchlocalConfig({ suite: 'tool-calling', packs: ['toolcall-15', 'cli-40'], thinking: 'off', retry_failures: false, timeout_per_case_seconds: 60 }, 'x');
+    const config = checkWithSpec(benchlocalConfigSpec, { packs: ['toolcall-15', 'cli-40'], thinking: 'off', retry_failures: false, timeout_per_case_seconds: 60 }, 'x');
     expect(expectedScenarios(config)).toBe(55);
     const args = buildBenchlocalArgs(config, 'http://127.0.0.1:8020/', 'm', '/w/r.json', false);
     expect(args).toEqual([
@@ -126,14 +128,14 @@ describe('benchlocal suite', () => {
       '--incremental', '--save-json', '/w/r.json', '--output', 'json', '--no-thinking', '--timeout-per-case', '60', '--no-retry',
     ]);
     expect(buildBenchlocalArgs(config, 'http://h', 'm', '/w/r.json', true).slice(0, 3)).toEqual(['run', '--resume', '/w/r.json.partial.jsonl']);
-    expect(buildBenchlocalArgs(parseBenchlocalConfig({ suite: 'tool-calling', mode: 'medium' }, 'x'), 'http://h', 'm', '/r', false)[1]).toBe('--medium');
+    expect(buildBenchlocalArgs(checkWithSpec(benchlocalConfigSpec, { mode: 'medium' }, 'x'), 'http://h', 'm', '/r', false)[1]).toBe('--medium');
   });
 
   it('is skipped with how to install it when benchlocal-cli is not there', async () => {
-    const outcome = await createBenchlocalSuite({ env: bareEnv })(context(parseBenchlocalConfig({ suite: 'tool-calling' }, 'x'), join(scratch, 'bl-absent')));
+    const outcome = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ env: bareEnv }), context(checkWithSpec(benchlocalConfigSpec, {}, 'x'), join(scratch, 'bl-absent')));
     expect(outcome.skipped?.reason).toBe(`not installed: benchlocal-cli is not on PATH; ${BENCHLOCAL_INSTALL_HINT}`);
-    const named = await createBenchlocalSuite({ env: { ...bareEnv, NIGHTSHIFT_BENCHLOCAL: '/nonexistent/benchlocal-cli' } })(
-      context(parseBenchlocalConfig({ suite: 'tool-calling' }, 'x'), join(scratch, 'bl-absent2')),
+    const named = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ env: { ...bareEnv, NIGHTSHIFT_BENCHLOCAL: '/nonexistent/benchlocal-cli' } }),
+      context(checkWithSpec(benchlocalConfigSpec, {}, 'x'), join(scratch, 'bl-absent2')),
     );
     expect(named.skipped?.reason).toMatch(/^not installed: NIGHTSHIFT_BENCHLOCAL=\/nonexistent\/benchlocal-cli is not an executable/);
   });
@@ -143,7 +145,7 @@ describe('benchlocal suite', () => {
     await mkdir(workDir, { recursive: true });
     await copyFile(join(projectRoot, 'test/fixtures/benchlocal/result-sample-mock-responses.json'), join(workDir, BENCHLOCAL_RESULT));
     const suite = createBenchlocalSuite({ env: { ...bareEnv, NIGHTSHIFT_BENCHLOCAL: '/bin/false' }, registryDir: join(scratch, 'pids') });
-    const outcome = await suite(context(parseBenchlocalConfig({ suite: 'tool-calling' }, 'x'), workDir));
+    const outcome = await runAs('tool-calling', 'benchlocal', suite, context(checkWithSpec(benchlocalConfigSpec, {}, 'x'), workDir));
     expect(outcome.results.length).toBeGreaterThan(0);
     expect(outcome.errors.join('\n')).toMatch(/earlier attempt reused/);
   });
@@ -157,8 +159,8 @@ describe('benchlocal suite with the real benchlocal-cli', async () => {
     tool.found ? 'runs toolcall-15 against the simulated endpoint' : tool.reason,
     async () => {
       sim = await startSimServer({ config: { seed: 1, models: [{ id: 'sim-bench', preload: true, ttft_ms: 5, decode_tokens_per_second: 2000 }] } });
-      const config = parseBenchlocalConfig({ suite: 'tool-calling', packs: ['toolcall-15'], thinking: 'off' }, 'x');
-      const outcome = await createBenchlocalSuite({ registryDir: join(scratch, 'pids') })({ ...context(config, join(scratch, 'bl-real'), sim.url), model: 'sim-bench' });
+      const config = checkWithSpec(benchlocalConfigSpec, { packs: ['toolcall-15'], thinking: 'off' }, 'x');
+      const outcome = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ registryDir: join(scratch, 'pids') }), { ...context(config, join(scratch, 'bl-real'), sim.url), model: 'sim-bench' });
       expect(sim.stats().models['sim-bench']?.requests).toBeGreaterThan(0);
       expect(outcome.results.length).toBeGreaterThan(0);
     },

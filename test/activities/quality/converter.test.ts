@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { getConverter } from '../../../activities/converters/registry.js';
 import type { RunContext } from '../../../activities/converters/types.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
-import { qualitySuiteEntries } from '../../../activities/suites/quality/registry-entries.js';
+import { findDeclaration } from '../../../activities/suites/catalog.js';
+import { resolveSuite } from '../../../activities/suites/suite-config.js';
 import { runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
 
 const sample = fileURLToPath(new URL('../../../../shared/fixtures/benchlocal/result-sample-mock-responses.json', import.meta.url));
@@ -37,11 +38,14 @@ describe('nightshift-quality converter', () => {
     expect(cc.results.find((r) => r.name === 'reasonmath-15' && r.metric === 'pass_rate')?.value).toBe(0.5);
   });
 
-  it('registers tool-calling and capability-comparison for sweeps, pinning the suite', async () => {
-    const entries = new Map(qualitySuiteEntries());
-    expect([...entries.keys()]).toEqual(['tool-calling', 'capability-comparison']);
-    expect(await entries.get('tool-calling')!.loadConfig({ mode: 'quick', suite: 'reasoning' })).toEqual({ mode: 'quick', suite: 'tool-calling' });
-    expect(await entries.get('capability-comparison')!.runner()).toBe(runQualitySuite);
+  it('declares tool-calling and capability-comparison as the quality runner\'s suites, each with its own packs', async () => {
+    const quality = ['tool-calling', 'capability-comparison'].map((s) => findDeclaration(s, 'nightshift'));
+    expect(await quality[0]!.runner()).toBe(runQualitySuite);
+    expect(await quality[1]!.runner()).toBe(runQualitySuite);
+    expect(Object.keys(quality[0]!.packs ?? {})).toEqual(['ns-toolcall-15']);
+    const { config } = await resolveSuite('tool-calling', { mode: 'quick' });
+    expect(config).toMatchObject({ mode: 'quick', repeat: 1 });
+    await expect(resolveSuite('tool-calling', { suite: 'reasoning' })).rejects.toThrow(/unknown key "suite"/);
   });
 
   it('refuses a suite none of the packs publish under', async () => {

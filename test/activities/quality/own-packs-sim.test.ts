@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryJournal } from '../../../activities/journal/journal.js';
 import { resolvePacks } from '../../../activities/suites/quality/pack-loader.js';
-import { MODES } from '../../../activities/suites/quality/pack-suites.js';
+import { packsForMode } from '../../../activities/suites/catalog.js';
 import { runQuality } from '../../../activities/suites/quality/runner.js';
 import { startSimServer, type SimServer } from '../../../client/sim-server/server.js';
 import type { ScriptedReply } from './fixtures/assert-cases.js';
@@ -13,7 +13,7 @@ let sim: SimServer;
 const sampling = { thinkingControl: 'enable_thinking' as const, thinkingMaxTokens: 4096, overrides: {}, fromServer: false };
 
 beforeAll(async () => {
-  const packs = await resolvePacks([...MODES.medium]);
+  const packs = await resolvePacks(packsForMode('medium'));
   const good = JSON.parse(await readFile(new URL('./fixtures/good-replies.json', import.meta.url), 'utf8')) as Record<string, Record<string, ScriptedReply>>;
   const goodScripts = [];
   const emptyScripts = [];
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe('Nightshift packs through the simulator', () => {
   it('known good replies pass all 75 scenarios; "(no answer)" passes none', async () => {
-    const packs = await resolvePacks([...MODES.medium]);
+    const packs = await resolvePacks(packsForMode('medium'));
     const config = { endpoint: sim.url, packs, mode: 'medium', sampling, timeoutPerCaseSeconds: 60, concurrency: 4, retries: 0 };
     const good = await runQuality({ ...config, model: 'sim-good' }, { journal: memoryJournal() });
     const failures = good.packs.flatMap((p) => p.scenarios.filter((s) => !s.passed).map((s) => `${p.pack_id} ${s.id}: ${s.failure_mode} ${s.detail}`));

@@ -16,7 +16,10 @@ import { loadPackFile } from '../../../activities/suites/quality/pack-loader.js'
 import type { QualityResult } from '../../../activities/suites/quality/result-types.js';
 import type { SamplingChoices } from '../../../activities/suites/quality/request-builder.js';
 import { runQuality } from '../../../activities/suites/quality/runner.js';
-import { type QualitySuiteConfig, runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
+import { runQualitySuite } from '../../../activities/suites/quality/suite-runner.js';
+import { qualitySuiteConfigSpec } from '../../../activities/suites/quality/suite-config.js';
+import { checkWithSpec } from '../../../activities/config/config-spec.js';
+import { runAs } from '../../support/suites.js';
 import type { SuiteProgress } from '../../../activities/suites/types.js';
 import { ASSERT_CASES, type ScriptedReply } from './fixtures/assert-cases.js';
 
@@ -275,10 +278,10 @@ describe('quality runs against the simulated endpoint', () => {
   it('SuiteRunner: heartbeats per scenario and returns envelope results', async () => {
     const progress: SuiteProgress[] = [];
     const workDir = join(dir, 'work', 'activity-1');
-    const outcome = await runQualitySuite({
+    const outcome = await runAs('capability-comparison', 'nightshift', runQualitySuite, {
       endpoint: sim.url,
       model: MODEL,
-      config: { pack_files: [packFile], timeout_per_case: 30, scenarios: cases.slice(0, 4).map((c) => c.id) },
+      config: checkWithSpec(qualitySuiteConfigSpec, { pack_files: [packFile], timeout_per_case: 30, scenarios: cases.slice(0, 4).map((c) => c.id) }, 'test'),
       signal: new AbortController().signal,
       onProgress: (p) => progress.push(p),
       journal: memoryJournal(),
@@ -303,6 +306,6 @@ describe('quality runs against the simulated endpoint', () => {
     expect(outcome.results.find((r) => r.metric === 'pass_rate')).toMatchObject({ name: 'sim-cases', unit: 'ratio' });
     expect(outcome.results.filter((r) => r.metric === 'pass')).toHaveLength(4);
     expect(outcome.genKwargs).toEqual({ temperature: 0, max_gen_toks: 256 });
-    await expect(runQualitySuite({ endpoint: sim.url, model: MODEL, config: { mode: 'nope' } as unknown as QualitySuiteConfig, signal: new AbortController().signal, onProgress: () => {}, journal: memoryJournal(), workDir: dir })).rejects.toThrow(/mode: expected quick \| medium \| full/);
+    expect(() => checkWithSpec(qualitySuiteConfigSpec, { mode: 'nope' }, 'suiteConfig.capability-comparison')).toThrow(/mode: must be one of "quick", "medium", "full"/);
   });
 });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ensureModelReady, runningModels, unloadModel } from '../../../../activities/endpoint/llama-swap.js';
 import { validateEnvelope } from '../../../../activities/envelope/validate.js';
-import { runStandalone } from '../../../../client/commands/run.js';
+import { runStandalone } from '../../../../client/run/standalone.js';
 import { ensureTool, projectRoot } from '../../../support/tools.js';
 import { freePort, renderSimUpstreamConfig } from '../../llama-swap/render-config.js';
 

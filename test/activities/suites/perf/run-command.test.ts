@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../../client/cli.js';
-import { runStandalone, summaryTable } from '../../../../client/commands/run.js';
+import { runStandalone } from '../../../../client/run/standalone.js';
+import { summaryTable } from '../../../../client/run/summary-table.js';
 import { validateEnvelope } from '../../../../activities/envelope/validate.js';
-import type { Envelope } from '../../../../activities/envelope/types.js';
+import type { Envelope } from '../../../../workflows/shared/envelope.js';
 import { closeFakes, fake } from './fake-openai.js';
 
 afterEach(closeFakes);

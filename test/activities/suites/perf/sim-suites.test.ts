@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimServer, type SimServer } from '../../../../client/sim-server/server.js';
-import { runStandalone } from '../../../../client/commands/run.js';
+import { runStandalone } from '../../../../client/run/standalone.js';
 import { validateEnvelope } from '../../../../activities/envelope/validate.js';
 
 let sim: SimServer;

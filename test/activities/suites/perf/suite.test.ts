@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryJournal, openJournal } from '../../../../activities/journal/journal.js';
-import { throughputSuite } from '../../../../activities/suites/perf/throughput.js';
-import { ttftSuite } from '../../../../activities/suites/perf/ttft.js';
-import type { SuiteContext, SuiteProgress } from '../../../../activities/suites/types.js';
+import type { SuiteProgress } from '../../../../activities/suites/types.js';
+import { throughputSuite, ttftSuite, type TestPerfContext } from '../../../support/perf-suites.js';
 import { EndpointError } from '../../../../activities/endpoint/errors.js';
 import { closeFakes, fake } from './fake-openai.js';
 
-function context(url: string, config: Record<string, unknown>, extra: Partial<SuiteContext> = {}): SuiteContext & { progress: SuiteProgress[] } {
+function context(url: string, config: Record<string, unknown>, extra: Partial<TestPerfContext> = {}): TestPerfContext & { progress: SuiteProgress[] } {
   const progress: SuiteProgress[] = [];
   return {
     endpoint: url,

@@ -1,7 +1,10 @@
 // Pure parts of the perf suites: config defaults and errors, prompt sizing, arrival schedules,
 // histogram summaries, result naming.
 import { describe, expect, it } from 'vitest';
-import { loadThroughputConfig, loadTtftConfig, perfConfigFrom } from '../../../../activities/suites/perf/config.js';
+import { checkWithSpec, loadWithSpec } from '../../../../activities/config/config-spec.js';
+import { perfConfigSpec, type PerfSuiteName } from '../../../../activities/suites/perf/config.js';
+
+const perfConfigFrom = (suite: PerfSuiteName, raw: unknown, source = 'test') => checkWithSpec(perfConfigSpec(suite), raw, source);
 import { promptMessages, seededRandom, wordsForTokens, words } from '../../../../activities/suites/perf/prompt.js';
 import { arrivalOffsets, runSchedule } from '../../../../activities/suites/perf/schedule.js';
 import { Distribution } from '../../../../activities/suites/perf/statistics.js';
@@ -18,8 +21,8 @@ describe('perf config', () => {
   });
 
   it('ships config files that load and match the built-in defaults', async () => {
-    expect(await loadThroughputConfig('configs/nightshift/throughput.toml')).toEqual(perfConfigFrom('throughput', {}));
-    expect(await loadTtftConfig('configs/nightshift/ttft.toml')).toEqual(perfConfigFrom('ttft', {}));
+    expect(await loadWithSpec(perfConfigSpec('throughput'), 'configs/nightshift/throughput.toml')).toEqual(perfConfigFrom('throughput', {}));
+    expect(await loadWithSpec(perfConfigSpec('ttft'), 'configs/nightshift/ttft.toml')).toEqual(perfConfigFrom('ttft', {}));
   });
 
   it('rejects unknown keys and wrong types naming the key', () => {

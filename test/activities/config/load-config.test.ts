@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../activities/errors.js';
-import { loadTomlConfig, parseTomlConfig } from '../../../activities/config/toml-config.js';
+import { checkConfig, loadConfig, parseConfigText } from '../../../activities/config/load-config.js';
+
+const parseTomlConfig = <T>(text: string, source: string, s: object): T => checkConfig<T>(parseConfigText(text, source), s);
 import { keyLines } from '../../../activities/config/toml-locate.js';
 
 const schema = {
@@ -68,16 +70,37 @@ describe('parseTomlConfig', () => {
   });
 });
 
-describe('loadTomlConfig', () => {
+describe('loadConfig', () => {
   it('reads a file and names it in errors, including a missing file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ns-config-'));
     const good = join(dir, 'good.toml');
     await writeFile(good, 'name = "ok"\n');
-    await expect(loadTomlConfig(good, schema)).resolves.toMatchObject({ name: 'ok', repeats: 3 });
+    await expect(loadConfig(good, schema)).resolves.toMatchObject({ name: 'ok', repeats: 3 });
     const bad = join(dir, 'bad.toml');
     await writeFile(bad, 'name = 5\n');
-    await expect(loadTomlConfig(bad, schema)).rejects.toThrow(`${bad}:1: name: must be string (got number 5)`);
-    await expect(loadTomlConfig(join(dir, 'none.toml'), schema)).rejects.toThrow(/cannot read config file .*none\.toml/);
+    await expect(loadConfig(bad, schema)).rejects.toThrow(`${bad}:1: name: must be string (got number 5)`);
+    await expect(loadConfig(join(dir, 'none.toml'), schema)).rejects.toThrow(/cannot read config file .*none\.toml/);
+  });
+});
+
+describe('overrides', () => {
+  it('merges tables key by key, replaces the rest, and blames the overrides for their own keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ns-config-'));
+    const file = join(dir, 'base.toml');
+    await writeFile(file, 'name = "base"\nrepeats = 0\n[server]\nport = 80\n');
+    const merged = await loadConfig<{ name: string; repeats: number; server: { port: number } }>(file, schema, { overrides: { repeats: 2, server: { port: 81 } }, overridesSource: 'suiteConfig.x' });
+    expect(merged).toMatchObject({ name: 'base', repeats: 2, server: { port: 81 } });
+    const error = (await loadConfig(file, schema, { overrides: { server: { port: 'x' } }, overridesSource: 'suiteConfig.x' }).catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems).toEqual([
+      { source: file, line: 2, key: 'repeats', message: 'must be >= 1 (got 0)' },
+      { source: 'suiteConfig.x', key: 'server.port', message: 'must be integer (got string "x")' },
+    ]);
+  });
+
+  it('reads JSON by extension and explains a value against the schema description', () => {
+    const described = { type: 'object', properties: { id: { type: 'string', pattern: '^sim-', description: 'simulated model ids start with "sim-"' } } };
+    expect(() => checkConfig(parseConfigText('{"id": "qwen"}', 'm.json'), described)).toThrow('m.json: id: must match ^sim- (simulated model ids start with "sim-") (got "qwen")');
+    expect(() => parseConfigText('{"id": ', 'm.json')).toThrow(/m\.json: invalid JSON/);
   });
 });
 

@@ -1,8 +1,8 @@
 // Sweep input: the one JSON object `temporal workflow start --type benchmarkSweep --input '{...}'` takes,
 // its defaults and its validation. Pure (bundled into the workflow sandbox: no Node built-ins, no I/O), so
 // the CLI checks a TOML file with exactly the rules the workflow applies before doing any work.
-import { SUITES, TRIGGERS } from '../activities/envelope/types.generated.js';
-import { toolsFor } from './suite-tools.js';
+import { SUITES, TRIGGERS } from './envelope-types.generated.js';
+import { isRecord } from './records.js';
 
 export type SuiteName = (typeof SUITES)[number];
 export type TriggerName = (typeof TRIGGERS)[number];
@@ -130,21 +130,16 @@ export function validateSweepInput(raw: unknown): ValidationResult {
     add('prNumber', `expected a positive integer or null, got ${describe(x.prNumber)}`);
   }
   if (x.tags !== undefined) {
-    if (!isPlainObject(x.tags)) add('tags', `expected an object of string values, got ${describe(x.tags)}`);
+    if (!isRecord(x.tags)) add('tags', `expected an object of string values, got ${describe(x.tags)}`);
     else for (const [k, v] of Object.entries(x.tags)) if (typeof v !== 'string') add(`tags.${k}`, `expected a string, got ${describe(v)}`);
   }
   if (x.suiteConfig !== undefined) {
-    if (!isPlainObject(x.suiteConfig)) add('suiteConfig', `expected an object keyed by suite name, got ${describe(x.suiteConfig)}`);
+    if (!isRecord(x.suiteConfig)) add('suiteConfig', `expected an object keyed by suite name, got ${describe(x.suiteConfig)}`);
     else {
       for (const [k, v] of Object.entries(x.suiteConfig)) {
         if (!suites.includes(k)) add(`suiteConfig.${k}`, `config for a suite that is not in "suites" (${suites.join(', ') || 'none'})`);
-        if (!isPlainObject(v)) add(`suiteConfig.${k}`, `expected an object of config values, got ${describe(v)}`);
-        else if (v.tool !== undefined) {
-          const tools = toolsFor(k);
-          if (typeof v.tool !== 'string' || !tools.includes(v.tool)) {
-            add(`suiteConfig.${k}.tool`, `unknown tool ${describe(v.tool)} for suite "${k}"; one of: ${tools.join(', ')} (default ${tools[0]})`);
-          }
-        }
+        // Tools and config values are checked against the suite catalog (activities/sweep/check-sweep.ts).
+        if (!isRecord(v)) add(`suiteConfig.${k}`, `expected an object of config values, got ${describe(v)}`);
       }
     }
   }
@@ -155,7 +150,7 @@ export function validateSweepInput(raw: unknown): ValidationResult {
       pairs = [];
       for (const [i, p] of (x.pairs as unknown[]).entries()) {
         const pair = p as Record<string, unknown>;
-        if (!isPlainObject(p) || typeof pair.model !== 'string' || typeof pair.suite !== 'string') {
+        if (!isRecord(p) || typeof pair.model !== 'string' || typeof pair.suite !== 'string') {
           add(`pairs[${i}]`, `expected {"model": string, "suite": string}, got ${describe(p)}`);
           continue;
         }
@@ -191,8 +186,15 @@ export function validateSweepInput(raw: unknown): ValidationResult {
   };
 }
 
-export function formatProblems(problems: InputProblem[]): string {
-  return problems.map((p) => `${p.field}: ${p.message}`).join('\n');
+/** Problems listed in a failure message at most; the rest are counted. A failure travels in workflow
+ * history, whose payloads must stay far below 2 MB even for a sweep of thousands of bad entries. */
+export const MAX_LISTED_PROBLEMS = 50;
+
+/** One line per problem, the first MAX_LISTED_PROBLEMS of them, then how many more there are. */
+export function formatProblems(problems: readonly InputProblem[]): string {
+  const lines = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `${p.field}: ${p.message}`);
+  if (problems.length > MAX_LISTED_PROBLEMS) lines.push(`… and ${problems.length - MAX_LISTED_PROBLEMS} more problem(s)`);
+  return lines.join('\n');
 }
 
 type Add = (field: string, message: string) => void;
@@ -218,10 +220,6 @@ function stringList(value: unknown, field: string, add: Add): string[] {
 
 function optionalString(x: Record<string, unknown>, key: string, add: Add): void {
   if (x[key] !== undefined && (typeof x[key] !== 'string' || x[key] === '')) add(key, `expected a non-empty string, got ${describe(x[key])}`);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function isHttpUrl(text: string): boolean {

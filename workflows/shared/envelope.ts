@@ -1,8 +1,8 @@
 // Friendly names for the generated envelope types. The generated file is the single source; these are
 // views into it, so a schema change reaches every user of these names.
-import type { NightshiftResultEnvelope } from './types.generated.js';
+import type { NightshiftResultEnvelope } from './envelope-types.generated.js';
 
-export { SUITES, TRIGGERS } from './types.generated.js';
+export { SUITES, TRIGGERS } from './envelope-types.generated.js';
 export type Envelope = NightshiftResultEnvelope;
 export type SystemInfo = Envelope['system'];
 export type EnvelopeResult = Envelope['results'][number];

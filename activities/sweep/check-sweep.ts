@@ -1,0 +1,59 @@
+// The sweep's early check, before any model loads: the input's shape (the same rules the workflow applies),
+// every suite against the catalog (a runner in this build, a known tool), and every suite's config — its
+// file with the sweep's overrides merged over it — through the one config loader. Every problem is listed
+// at once. `nightshift sweep start` runs it before starting; the workflow runs it as its first, light
+// activity, so a sweep started with the plain Temporal CLI fails in seconds instead of hours into the night.
+import { isRecord } from '../../workflows/shared/records.js';
+import { SUITES } from '../../workflows/shared/envelope.js';
+import { validateSweepInput, type InputProblem } from '../../workflows/shared/sweep-input.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { PROJECT_ROOT } from '../project-root.js';
+import type { SuiteCatalog } from '../suites/catalog.js';
+import { resolveSuite } from '../suites/suite-config.js';
+
+export interface CheckSweepOptions {
+  catalog?: SuiteCatalog;
+  configsDir?: string;
+}
+
+/** Where a problem of the input itself is (not of a config file): its key path in the sweep input. */
+export const SWEEP_INPUT = 'sweep input';
+
+/** Every problem of a sweep: input keys under source SWEEP_INPUT, config files by file and line. */
+export async function sweepProblems(raw: unknown, options: CheckSweepOptions = {}): Promise<ConfigProblem[]> {
+  const checked = validateSweepInput(raw);
+  const problems: ConfigProblem[] = checked.ok ? [] : checked.problems.map((p) => ({ source: SWEEP_INPUT, key: p.field, message: p.message }));
+  if (!isRecord(raw) || !Array.isArray(raw.suites)) return problems;
+  const suiteConfig = isRecord(raw.suiteConfig) ? raw.suiteConfig : {};
+  for (const suite of new Set(raw.suites)) {
+    // A name outside the envelope's suites is already reported by the input check.
+    if (typeof suite !== 'string' || !(SUITES as readonly string[]).includes(suite)) continue;
+    const overrides = suiteConfig[suite];
+    try {
+      await resolveSuite(suite, isRecord(overrides) ? overrides : {}, options);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const found = error.problems.length > 0 ? error.problems : [{ source: `suiteConfig.${suite}`, key: '', message: error.message }];
+      problems.push(...found.map(inInput));
+    }
+  }
+  return problems;
+}
+
+/** The same problems as the workflow reports them (field, message). */
+export async function checkSweep(raw: unknown, options: CheckSweepOptions = {}): Promise<InputProblem[]> {
+  return (await sweepProblems(raw, options)).map((p) => ({
+    field: p.source === SWEEP_INPUT ? p.key : `${relativeToProject(p.source)}${p.line ? `:${p.line}` : ''}${p.key ? ` ${p.key}` : ''}`,
+    message: p.message,
+  }));
+}
+
+// Problems in the sweep's own keys (`suites`, `suiteConfig.<suite>.…`) are input problems.
+function inInput(p: ConfigProblem): ConfigProblem {
+  if (p.source === 'suites' || p.source.startsWith('suiteConfig.')) return { source: SWEEP_INPUT, key: [p.source, p.key].filter(Boolean).join('.'), message: p.message };
+  return p;
+}
+
+function relativeToProject(path: string): string {
+  return path.startsWith(`${PROJECT_ROOT}/`) ? path.slice(PROJECT_ROOT.length + 1) : path;
+}
