@@ -1,5 +1,6 @@
 // The progress model shared by the workflows (state they keep and return), the `progress` query and the
 // CLI (bars, status, summary). Pure data + pure helpers.
+import type { MemorySnapshot } from './shared/envelope.js';
 
 export type PairState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type ModelState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled';
@@ -28,14 +29,6 @@ export interface SuiteProgressState {
   workflowId?: string;
 }
 
-export interface MemoryReading {
-  phase: string;
-  rss_gb: number;
-  free_gb?: number;
-  wired_gb?: number;
-  swap_mb?: number;
-}
-
 export interface ModelProgress {
   model: string;
   slug: string;
@@ -43,7 +36,8 @@ export interface ModelProgress {
   state: ModelState;
   suites: SuiteProgressState[];
   error?: string;
-  memory: MemoryReading[];
+  /** The envelope's memory snapshots of this model (loaded, peak per suite, after). */
+  memory: MemorySnapshot[];
 }
 
 export interface SweepProgress {

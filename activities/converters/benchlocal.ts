@@ -10,7 +10,8 @@ import { commonGenKwargs, toGenKwargs } from './gen-kwargs.js';
 import { readJsonFile } from './json-input.js';
 import { looksLikeBenchlocal, wrongKindError } from './sniff.js';
 import type { Converter } from './types.js';
-import { describe, isRecord, readNumber, type JsonRecord } from './values.js';
+import { describe, readNumber, type JsonRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 export const benchlocalConverter: Converter = defineConverter({
   kind: 'benchlocal',

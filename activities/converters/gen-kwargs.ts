@@ -2,7 +2,8 @@
 // top_p, top_k). Tools spell the length limit differently; lm-eval's CLI records "k=v,k=v" strings.
 import { InputError } from '../errors.js';
 import type { GenKwargs } from '../../workflows/shared/envelope.js';
-import { describe, isRecord, type JsonRecord } from './values.js';
+import { describe, type JsonRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 const LENGTH_KEYS = ['max_gen_toks', 'max_new_tokens', 'max_tokens', 'max_completion_tokens'];
 

@@ -8,6 +8,7 @@
 // metric and records an error line naming the file and field (see `readNumber` in values.ts).
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 /** Results files are kilobytes to a few megabytes (vllm --save-detailed can reach tens); anything bigger
  * is not a results file, and reading it whole would cost that much memory. */
@@ -143,8 +144,7 @@ function describeParseError(text: string, error: unknown): string {
 
 function isJsonObjectLine(line: string): boolean {
   try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isRecord(JSON.parse(line));
   } catch {
     return false;
   }

@@ -6,7 +6,8 @@
 // qualifies, leaderboards over `metric` never mix scores with their errors, and "one result per task ×
 // metric" holds. lm-eval writes "N/A" when it could not compute one (a single-document run, or
 // bootstrapping switched off); then the tag is absent, because "N/A" is not a number a reader can use.
-import { isRecord, readNumber, type JsonRecord } from './values.js';
+import { readNumber, type JsonRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 /** Keys in a task's results entry that are metadata, not metrics. */
 const METADATA_KEYS = new Set(['alias', 'name', 'sample_len', 'sample_count', 'samples', ' ']);

@@ -4,7 +4,8 @@ import type { GenKwargs } from '../../workflows/shared/envelope.js';
 import { InputError } from '../errors.js';
 import { epochSecondsToIso } from './envelope-base.js';
 import { commonGenKwargs, parseArgString, settingsRecord, toGenKwargs } from './gen-kwargs.js';
-import { describe, isRecord, readNumeric, type JsonRecord } from './values.js';
+import { describe, readNumeric, type JsonRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 export interface ModelIdentity {
   model?: string;

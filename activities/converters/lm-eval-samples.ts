@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { forEachJsonLine } from './jsonl-stream.js';
 import { tokenCounter } from './token-count.js';
-import { isRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 export interface SampleTokens {
   file: string;

@@ -14,7 +14,8 @@ import { countSampleTokens, findSamplesFile, runStamp, type SampleTokens } from 
 import { looksLikeLmEval, wrongKindError } from './sniff.js';
 import { TOKEN_COUNT_METHOD } from './token-count.js';
 import type { Converter } from './types.js';
-import { isRecord, type JsonRecord } from './values.js';
+import { type JsonRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 interface TaskEntry {
   task: string;

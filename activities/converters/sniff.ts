@@ -2,7 +2,7 @@
 // error that names the converter it belongs to instead of a puzzling missing-field message.
 import { InputError } from '../errors.js';
 import type { ConverterKind } from './types.js';
-import { isRecord } from './values.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 export function looksLikeLmEval(doc: unknown): boolean {
   return (

@@ -5,10 +5,6 @@ import { nonFiniteToken, type NonFiniteToken } from './json-input.js';
 
 export type JsonRecord = Record<string, unknown>;
 
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `$.results["exact_match,strict-match"]`-style path for messages. */
 export function fieldPath(...segments: ReadonlyArray<string | number>): string {
   let out = '$';

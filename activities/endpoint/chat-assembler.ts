@@ -3,6 +3,7 @@
 // - usage and llama.cpp `timings` may come in any chunk, sometimes twice (vllm-mlx); the last one wins;
 // - reasoning arrives as `reasoning_content` (llama.cpp, vLLM) or `reasoning` (mlx_lm.server, Ollama);
 // - tool calls arrive as deltas keyed by `index`: id and name once, arguments in pieces.
+import { isRecord } from '../../workflows/shared/records.js';
 
 export interface ToolCall {
   id: string;
@@ -54,17 +55,17 @@ export class ChatAssembler {
 
   /** Folds one parsed `chat.completion.chunk` in. Throws a plain Error on a shape it cannot read. */
   addChunk(chunk: unknown): ChunkEffect {
-    if (!isObject(chunk)) throw new Error(`chunk is not a JSON object: ${preview(chunk)}`);
+    if (!isRecord(chunk)) throw new Error(`chunk is not a JSON object: ${preview(chunk)}`);
     this.readCommon(chunk);
     let token = false;
     let content = false;
     const choices = chunk.choices;
     if (choices !== undefined && !Array.isArray(choices)) throw new Error('chunk.choices is not an array');
     for (const choice of choices ?? []) {
-      if (!isObject(choice)) continue;
+      if (!isRecord(choice)) continue;
       if (typeof choice.finish_reason === 'string') this.finishReason = choice.finish_reason;
       const delta = choice.delta;
-      if (!isObject(delta)) continue;
+      if (!isRecord(delta)) continue;
       if (typeof delta.content === 'string' && delta.content.length > 0) {
         this.content += delta.content;
         token = content = true;
@@ -83,18 +84,18 @@ export class ChatAssembler {
 
   /** Reads a whole non-streamed `chat.completion` response. */
   setResponse(body: unknown): void {
-    if (!isObject(body)) throw new Error(`response is not a JSON object: ${preview(body)}`);
+    if (!isRecord(body)) throw new Error(`response is not a JSON object: ${preview(body)}`);
     this.readCommon(body);
     const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
-    if (!isObject(choice)) throw new Error('response has no choices[0]');
+    if (!isRecord(choice)) throw new Error('response has no choices[0]');
     if (typeof choice.finish_reason === 'string') this.finishReason = choice.finish_reason;
     const message = choice.message;
-    if (!isObject(message)) throw new Error('response choices[0] has no message');
+    if (!isRecord(message)) throw new Error('response choices[0] has no message');
     if (typeof message.content === 'string') this.content = message.content;
     this.reasoning = reasoningOf(message) ?? '';
     if (Array.isArray(message.tool_calls)) {
       message.tool_calls.forEach((call, index) => {
-        if (!isObject(call)) return;
+        if (!isRecord(call)) return;
         this.addToolDelta({ ...call, index });
       });
     }
@@ -125,11 +126,11 @@ export class ChatAssembler {
     if (typeof obj.id === 'string') this.id = obj.id;
     if (typeof obj.model === 'string') this.model = obj.model;
     const usage = obj.usage;
-    if (isObject(usage) && typeof usage.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number') {
+    if (isRecord(usage) && typeof usage.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number') {
       this.usage = usage as Usage;
     }
     const timings = obj.timings;
-    if (isObject(timings)) {
+    if (isRecord(timings)) {
       const numeric: ServerTimings = {};
       for (const [k, v] of Object.entries(timings)) if (typeof v === 'number') numeric[k] = v;
       this.timings = numeric;
@@ -137,13 +138,13 @@ export class ChatAssembler {
   }
 
   private addToolDelta(piece: unknown): boolean {
-    if (!isObject(piece)) return false;
+    if (!isRecord(piece)) return false;
     const index = typeof piece.index === 'number' ? piece.index : this.tools.length;
     const slot = (this.tools[index] ??= { id: '', name: '', arguments: '' });
     if (typeof piece.id === 'string' && piece.id) slot.id = piece.id;
     const fn = piece.function;
     let grew = false;
-    if (isObject(fn)) {
+    if (isRecord(fn)) {
       if (typeof fn.name === 'string' && fn.name) {
         // Most servers send the name once; some repeat it in every delta (keep one copy); a name sent
         // in pieces is joined.
@@ -153,7 +154,7 @@ export class ChatAssembler {
       if (typeof fn.arguments === 'string' && fn.arguments) {
         slot.arguments += fn.arguments;
         grew = true;
-      } else if (isObject(fn.arguments)) {
+      } else if (isRecord(fn.arguments)) {
         // Ollama's non-streamed responses give arguments as an object, not a JSON string.
         slot.arguments = JSON.stringify(fn.arguments);
         grew = true;
@@ -166,10 +167,6 @@ export class ChatAssembler {
 function reasoningOf(obj: Record<string, unknown>): string | undefined {
   const r = typeof obj.reasoning_content === 'string' ? obj.reasoning_content : obj.reasoning;
   return typeof r === 'string' && r.length > 0 ? r : undefined;
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function preview(x: unknown): string {

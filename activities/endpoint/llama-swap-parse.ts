@@ -3,6 +3,7 @@
 // name, description}]} (group mode lists only processes in state "ready"; matrix mode also lists
 // "starting"/"stopping"), GET /v1/models → {"object":"list","data":[{"id":…}]}.
 import { EndpointError } from './errors.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 /** One upstream process llama-swap reports as running. */
 export interface RunningModel {
@@ -55,18 +56,18 @@ export function modelPath(model: string): string {
 export function isLlamaSwapRunningBody(status: number, body: string): boolean {
   if (status !== 200) return false;
   const parsed = parseJson(body);
-  return isObject(parsed) && Array.isArray(parsed.running);
+  return isRecord(parsed) && Array.isArray(parsed.running);
 }
 
 /** GET /running body → running models; entries without a model id are dropped. */
 export function parseRunning(body: string): RunningModel[] {
   const parsed = parseJson(body);
-  if (!isObject(parsed) || !Array.isArray(parsed.running)) {
+  if (!isRecord(parsed) || !Array.isArray(parsed.running)) {
     throw new EndpointError('malformed_response', `GET /running did not return {"running": [...]}: ${clip(body)}`);
   }
   const out: RunningModel[] = [];
   for (const entry of parsed.running) {
-    if (!isObject(entry) || typeof entry.model !== 'string' || !entry.model) continue;
+    if (!isRecord(entry) || typeof entry.model !== 'string' || !entry.model) continue;
     const item: RunningModel = { model: entry.model, state: typeof entry.state === 'string' ? entry.state : 'ready' };
     if (typeof entry.cmd === 'string' && entry.cmd) item.cmd = entry.cmd;
     if (typeof entry.proxy === 'string' && entry.proxy) item.proxy = entry.proxy;
@@ -82,13 +83,13 @@ export function parseRunning(body: string): RunningModel[] {
 export function parseModelList(body: string): string[] {
   const parsed = parseJson(body);
   // Ollama's native /api/tags uses {"models":[{"name"}]}; the OpenAI route uses data[].id.
-  const list = isObject(parsed) ? (Array.isArray(parsed.data) ? parsed.data : parsed.models) : undefined;
+  const list = isRecord(parsed) ? (Array.isArray(parsed.data) ? parsed.data : parsed.models) : undefined;
   if (!Array.isArray(list)) {
     throw new EndpointError('malformed_response', `GET /v1/models did not return {"data": [...]}: ${clip(body)}`);
   }
   const ids: string[] = [];
   for (const entry of list) {
-    const id = isObject(entry) ? (entry.id ?? entry.name) : undefined;
+    const id = isRecord(entry) ? (entry.id ?? entry.name) : undefined;
     if (typeof id === 'string' && id && !ids.includes(id)) ids.push(id);
   }
   return ids;
@@ -109,10 +110,10 @@ export function proxyPort(proxy: string | undefined): number | undefined {
 /** Short text of an error body for a message: llama-swap answers plain text unless asked for JSON. */
 export function bodyMessage(body: string): string {
   const parsed = parseJson(body);
-  if (isObject(parsed)) {
+  if (isRecord(parsed)) {
     const error = parsed.error;
     if (typeof error === 'string') return clip(error);
-    if (isObject(error) && typeof error.message === 'string') return clip(error.message);
+    if (isRecord(error) && typeof error.message === 'string') return clip(error.message);
     if (typeof parsed.message === 'string') return clip(parsed.message);
   }
   return clip(body.trim());
@@ -124,10 +125,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function clip(text: string, max = 300): string {

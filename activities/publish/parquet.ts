@@ -6,6 +6,7 @@
 import { DOUBLE, INTEGER, LIST, MAP, STRUCT, VARCHAR, listValue, mapValue, structValue, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { MEMORY_SNAPSHOT_FIELDS, PER_RESULT_COLUMNS, SHARD_COLUMNS, SQL_TYPES, type ColumnKind, type ShardRow } from './columns.js';
 import { sqlString, withConnection } from '../dataset/duckdb.js';
+import { isRecord } from '../../workflows/shared/records.js';
 
 const TAGS_TYPE = MAP(VARCHAR, VARCHAR);
 const MEMORY_TYPE = LIST(STRUCT({ phase: VARCHAR, rss_gb: DOUBLE, free_gb: DOUBLE, wired_gb: DOUBLE, swap_mb: DOUBLE }));
@@ -80,12 +81,12 @@ function toValue(kind: ColumnKind, value: unknown): DuckDBValue {
     case 'BOOLEAN':
       return typeof value === 'boolean' ? value : null;
     case 'TAGS':
-      if (!isObject(value)) return null;
+      if (!isRecord(value)) return null;
       return mapValue(Object.entries(value).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) })));
     case 'MEMORY':
       if (!Array.isArray(value)) return null;
       return listValue(
-        value.filter(isObject).map((snapshot) =>
+        value.filter(isRecord).map((snapshot) =>
           structValue(
             Object.fromEntries(
               MEMORY_SNAPSHOT_FIELDS.map((f) => {
@@ -102,6 +103,3 @@ function toValue(kind: ColumnKind, value: unknown): DuckDBValue {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -2,17 +2,13 @@
 // name the file and the key, and the normalised form the rest of the simulator works with (every
 // default filled in, ranges as [min, max]). Kept separate from behaviour so a config can be checked
 // without starting a server.
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject } from 'ajv';
-import { parse as parseToml } from 'smol-toml';
-import { ConfigError } from '../../activities/errors.js';
+import { checkConfig, checkObject, configErrorOf, describeValue, readConfigFileSync, type ConfigText } from '../../activities/config/load-config.js';
+import { keyLines, lineOf } from '../../activities/config/toml-locate.js';
+import { ConfigError, type ConfigProblem } from '../../activities/errors.js';
+import { isRecord } from '../../workflows/shared/records.js';
+import { projectPath } from '../../activities/project-root.js';
 
-// ajv is CommonJS; under NodeNext its default export sits on `.default`.
-const Ajv = AjvModule.default;
-
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../configs/sim/demo.toml', import.meta.url));
+export const DEFAULT_CONFIG_PATH = projectPath('configs', 'sim', 'demo.toml');
 
 export type ReasoningField = 'reasoning_content' | 'reasoning' | 'think_tags';
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -196,43 +192,14 @@ export const configSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['id'],
-        properties: { id: { type: 'string', pattern: '^sim-[A-Za-z0-9._:/-]+$' }, ...modelFields },
+        properties: {
+          id: { type: 'string', pattern: '^sim-[A-Za-z0-9._:/-]+$', description: 'simulated model ids start with "sim-", then letters, digits and . _ : / -' },
+          ...modelFields,
+        },
       },
     },
   },
 };
-
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validateConfigShape = ajv.compile(configSchema);
-const validateFaultsShape = ajv.compile(faultsSchema);
-
-/** Turns ajv errors into one line each: `models[0].batching.slots: must be integer`. */
-function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
-  const lines = new Set<string>();
-  for (const e of errors ?? []) {
-    // oneOf failures repeat their branches' errors; the branch errors are the informative ones.
-    if (e.keyword === 'oneOf') continue;
-    const path = e.instancePath
-      .split('/')
-      .slice(1)
-      .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
-      .join('')
-      .replace(/^\./, '');
-    const where = path || '(top level)';
-    if (e.keyword === 'additionalProperties') {
-      lines.add(`${where}: unknown key "${(e.params as { additionalProperty: string }).additionalProperty}"`);
-    } else if (e.keyword === 'required') {
-      lines.add(`${where}: missing key "${(e.params as { missingProperty: string }).missingProperty}"`);
-    } else if (e.keyword === 'pattern' && path.endsWith('.id')) {
-      lines.add(`${where}: model ids must start with "sim-" (letters, digits, . _ : / - after it), got ${JSON.stringify(e.data)}`);
-    } else if (e.keyword === 'enum') {
-      lines.add(`${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
-    } else {
-      lines.add(`${where}: ${e.message ?? e.keyword}`);
-    }
-  }
-  return [...lines];
-}
 
 type RawModel = Record<string, unknown> & { id?: string };
 type RawConfig = {
@@ -298,25 +265,26 @@ function normaliseModel(raw: RawModel, defaults: RawModel, globalScripts: Script
   };
 }
 
-/** Checks what ajv cannot: ranges in order, unique ids, scripts that are usable, regexes that compile. */
-function semanticProblems(raw: RawConfig): string[] {
-  const problems: string[] = [];
+/** Checks what the schema cannot: ranges in order, unique ids, scripts that are usable, regexes that compile.
+ * Each problem as [dotted key, message]. */
+function semanticProblems(raw: RawConfig): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
   const seen = new Set<string>();
   const checkRange = (value: unknown, where: string) => {
-    if (Array.isArray(value) && (value[0] as number) > (value[1] as number)) problems.push(`${where}: [min, max] with min > max`);
+    if (Array.isArray(value) && (value[0] as number) > (value[1] as number)) problems.push([where, '[min, max] with min > max']);
   };
   const checkScripts = (scripts: ScriptEntry[] | undefined, where: string) => {
     scripts?.forEach((s, i) => {
-      const at = `${where}[${i}]`;
-      if ((s.match === undefined) === (s.regex === undefined)) problems.push(`${at}: give exactly one of "match" or "regex"`);
-      if (s.flags !== undefined && s.regex === undefined) problems.push(`${at}.flags: only valid with "regex"`);
-      if (s.reply === undefined && s.tool_calls === undefined) problems.push(`${at}: give "reply", "tool_calls" or both`);
-      if (s.finish_reason === 'tool_calls' && s.tool_calls === undefined) problems.push(`${at}.finish_reason: "tool_calls" needs "tool_calls"`);
+      const at = `${where}.${i}`;
+      if ((s.match === undefined) === (s.regex === undefined)) problems.push([at, 'give exactly one of "match" or "regex"']);
+      if (s.flags !== undefined && s.regex === undefined) problems.push([`${at}.flags`, 'only valid with "regex"']);
+      if (s.reply === undefined && s.tool_calls === undefined) problems.push([at, 'give "reply", "tool_calls" or both']);
+      if (s.finish_reason === 'tool_calls' && s.tool_calls === undefined) problems.push([`${at}.finish_reason`, '"tool_calls" needs "tool_calls"']);
       if (s.regex !== undefined) {
         try {
           new RegExp(s.regex, s.flags);
         } catch (error) {
-          problems.push(`${at}.regex: does not compile: ${(error as Error).message}`);
+          problems.push([`${at}.regex`, `does not compile: ${(error as Error).message}`]);
         }
       }
       s.tool_calls?.forEach((c, j) => {
@@ -324,7 +292,7 @@ function semanticProblems(raw: RawConfig): string[] {
           try {
             JSON.parse(c.arguments);
           } catch {
-            problems.push(`${at}.tool_calls[${j}].arguments: a string must hold JSON`);
+            problems.push([`${at}.tool_calls.${j}.arguments`, 'a string must hold JSON']);
           }
         }
       });
@@ -337,8 +305,8 @@ function semanticProblems(raw: RawConfig): string[] {
     checkScripts(raw.defaults.scripts as ScriptEntry[] | undefined, 'defaults.scripts');
   }
   raw.models.forEach((m, i) => {
-    const at = `models[${i}]`;
-    if (seen.has(m.id as string)) problems.push(`${at}.id: duplicate model id ${JSON.stringify(m.id)}`);
+    const at = `models.${i}`;
+    if (seen.has(m.id as string)) problems.push([`${at}.id`, `duplicate model id ${JSON.stringify(m.id)}`]);
     seen.add(m.id as string);
     checkRange(m.reply_tokens, `${at}.reply_tokens`);
     checkRange((m.reasoning as { tokens?: unknown } | undefined)?.tokens, `${at}.reasoning.tokens`);
@@ -349,45 +317,37 @@ function semanticProblems(raw: RawConfig): string[] {
 
 /** Validates a parsed config object; `source` names it in errors (a file path or "inline config"). */
 export function parseSimConfig(value: unknown, source = 'inline config'): SimConfig {
-  if (!validateConfigShape(value)) {
-    const lines = describeErrors(validateConfigShape.errors);
-    throw new ConfigError(`${source}: invalid simulator config:\n  ${lines.join('\n  ')}`);
-  }
-  const raw = value as RawConfig;
+  if (!isRecord(value)) throw new ConfigError(`${source}: expected a simulator config object, got ${describeValue(value)}`);
+  return simConfigOf({ data: value, source });
+}
+
+/** Reads a .toml or .json file (by extension; anything else is TOML) and validates it. */
+export function loadSimConfig(path: string): SimConfig {
+  return simConfigOf(readConfigFileSync(path));
+}
+
+/** Validates a faults object posted to /sim/faults (same keys as a model's [faults] table). */
+export function parseFaults(value: unknown): FaultSpec {
+  return normaliseFaults(checkObject<Partial<FaultSpec>>(value, faultsSchema, 'faults'));
+}
+
+// Through the one config loader (shape, with file lines), then the checks the schema cannot make.
+function simConfigOf(file: ConfigText): SimConfig {
+  const raw = checkConfig<RawConfig>(file, configSchema);
   const problems = semanticProblems(raw);
-  if (problems.length) throw new ConfigError(`${source}: invalid simulator config:\n  ${problems.join('\n  ')}`);
+  if (problems.length) {
+    const lines = file.toml === undefined ? new Map<string, number>() : keyLines(file.toml);
+    const located: ConfigProblem[] = problems.map(([key, message]) => {
+      const line = lineOf(lines, key.split('.'));
+      return { source: file.source, key, message, ...(line !== undefined ? { line } : {}) };
+    });
+    throw configErrorOf(located, file.source);
+  }
   const defaults = raw.defaults ?? {};
   return {
     seed: raw.seed ?? 0,
     max_loaded_models: raw.max_loaded_models ?? 1,
     models: raw.models.map((m) => normaliseModel(m, defaults, raw.scripts ?? [])),
-    source,
+    source: file.source,
   };
-}
-
-/** Reads a .toml or .json file (by extension; anything else is tried as TOML) and validates it. */
-export function loadSimConfig(path: string): SimConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read simulator config: ${(error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseToml(text);
-  } catch (error) {
-    throw new ConfigError(`${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'TOML'}: ${(error as Error).message}`);
-  }
-  // smol-toml yields plain objects/arrays/numbers/strings/booleans (dates never appear in a valid config,
-  // and the schema rejects them), so the parsed value can go straight to the schema.
-  return parseSimConfig(parsed, path);
-}
-
-/** Validates a faults object posted to /sim/faults (same keys as a model's [faults] table). */
-export function parseFaults(value: unknown): FaultSpec {
-  if (!validateFaultsShape(value)) {
-    throw new ConfigError(`faults: ${describeErrors(validateFaultsShape.errors).join('; ')}`);
-  }
-  return normaliseFaults(value as Partial<FaultSpec>);
 }

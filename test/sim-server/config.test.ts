@@ -50,7 +50,7 @@ describe('simulator config', () => {
     const path = await writeTemp('bad.toml', '[[models]]\nid = "sim-a"\nprefil_tokens_per_second = 5\n');
     const e = errorOf(() => loadSimConfig(path));
     expect(e.message).toContain(path);
-    expect(e.message).toContain('models[0]: unknown key "prefil_tokens_per_second"');
+    expect(e.message).toContain(':3: models.0.prefil_tokens_per_second: unknown key "prefil_tokens_per_second"');
   });
 
   it('names the key for a wrong type, a bad enum and a nested fault', async () => {
@@ -60,25 +60,25 @@ describe('simulator config', () => {
     );
     const e = errorOf(() => loadSimConfig(path));
     expect(e.message).toContain(path);
-    expect(e.message).toContain('models[0].decode_tokens_per_second: must be number');
-    expect(e.message).toContain('models[0].reasoning.field: must be one of "reasoning_content", "reasoning", "think_tags"');
-    expect(e.message).toContain('models[0].faults.error_rate: must be <= 1');
+    expect(e.message).toContain('models.0.decode_tokens_per_second: must be number');
+    expect(e.message).toContain('models.0.reasoning.field: must be one of "reasoning_content", "reasoning", "think_tags"');
+    expect(e.message).toContain('models.0.faults.error_rate: must be <= 1');
   });
 
   it('requires sim- model ids, unique ids and usable scripts', () => {
-    expect(errorOf(() => parseSimConfig({ models: [{ id: 'qwen-9b' }] })).message).toContain('models[0].id: model ids must start with "sim-"');
-    expect(errorOf(() => parseSimConfig({ models: [{ id: 'sim-a' }, { id: 'sim-a' }] })).message).toContain('models[1].id: duplicate model id');
+    expect(errorOf(() => parseSimConfig({ models: [{ id: 'qwen-9b' }] })).message).toContain('models.0.id: must match ^sim-[A-Za-z0-9._:/-]+$ (simulated model ids start with "sim-", then letters, digits and . _ : / -) (got "qwen-9b")');
+    expect(errorOf(() => parseSimConfig({ models: [{ id: 'sim-a' }, { id: 'sim-a' }] })).message).toContain('models.1.id: duplicate model id');
     const scripts = errorOf(() =>
       parseSimConfig({ models: [{ id: 'sim-a', scripts: [{ match: 'x', regex: 'y', reply: 'z' }, { regex: '(', reply: 'z' }, { match: 'q' }] }] }),
     ).message;
-    expect(scripts).toContain('models[0].scripts[0]: give exactly one of "match" or "regex"');
-    expect(scripts).toContain('models[0].scripts[1].regex: does not compile');
-    expect(scripts).toContain('models[0].scripts[2]: give "reply", "tool_calls" or both');
+    expect(scripts).toContain('models.0.scripts.0: give exactly one of "match" or "regex"');
+    expect(scripts).toContain('models.0.scripts.1.regex: does not compile');
+    expect(scripts).toContain('models.0.scripts.2: give "reply", "tool_calls" or both');
   });
 
   it('reports unreadable files and broken TOML with the path', async () => {
-    expect(errorOf(() => loadSimConfig('/nonexistent/sim.toml')).message).toContain('/nonexistent/sim.toml: cannot read');
+    expect(errorOf(() => loadSimConfig('/nonexistent/sim.toml')).message).toContain('cannot read config file /nonexistent/sim.toml');
     const path = await writeTemp('broken.toml', '[[models]\nid = ');
-    expect(errorOf(() => loadSimConfig(path)).message).toContain(`${path}: not valid TOML`);
+    expect(errorOf(() => loadSimConfig(path)).message).toContain(`${path}:1:10: invalid TOML`);
   });
 });

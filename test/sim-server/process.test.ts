@@ -108,8 +108,8 @@ describe('nightshift sim-server as a process', () => {
     const [bad, unknown, port] = await Promise.all([run(['--config', config]), run(['--model', 'sim-nope']), run(['--port', 'eighty'])]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain(`${config}: invalid simulator config`);
-    expect(bad.stderr).toContain('models[0].decode_tokens_per_second: must be number');
+    expect(bad.stderr).toContain(`${config}: 1 problem in config`);
+    expect(bad.stderr).toMatch(/:\d+: models\.0\.decode_tokens_per_second: must be number/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--model sim-nope: not in');
     expect(port.code).toBe(2);

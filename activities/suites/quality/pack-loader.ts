@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { ASSERT_SPECS, patternFlags, type FieldSpec } from './assert-specs.js';
 import { type Pack, type PackMeta, type Scenario, VERIFIER_TYPES, type VerifierType } from './pack-types.js';
 import { PatternTranslationError, translatePythonPattern } from './python-regex.js';
+import { isRecord } from '../../../workflows/shared/records.js';
 
 const Ajv2020 = AjvModule.default;
 
@@ -46,7 +47,7 @@ export function parsePack(text: string, source: string): Pack {
       headerSeen = true;
       return;
     }
-    if (!isObject(record)) {
+    if (!isRecord(record)) {
       problems.push(`line ${lineNo}: expected a JSON object`);
       return;
     }
@@ -89,8 +90,8 @@ function checkMeta(record: Record<string, unknown>, lineNo: number, problems: st
   if (!nonEmptyString(record.pack_id)) at('pack_id', 'a non-empty string');
   else if (!/^[A-Za-z0-9._-]+$/.test(record.pack_id)) at('pack_id', 'letters, digits, ".", "_" or "-" only');
   if (!nonEmptyString(record.version)) at('version', 'a non-empty version string (e.g. "1.0.0")');
-  if (record.sampling_defaults !== undefined && !isObject(record.sampling_defaults)) at('sampling_defaults', 'an object');
-  if (record.thinking_sampler !== undefined && !isObject(record.thinking_sampler)) at('thinking_sampler', 'an object');
+  if (record.sampling_defaults !== undefined && !isRecord(record.sampling_defaults)) at('sampling_defaults', 'an object');
+  if (record.thinking_sampler !== undefined && !isRecord(record.thinking_sampler)) at('thinking_sampler', 'an object');
   const thinking = record.default_thinking;
   if (thinking !== undefined && typeof thinking !== 'boolean' && !(typeof thinking === 'string' && /^(on|off|true|false)$/i.test(thinking))) {
     at('default_thinking', '"on", "off" or a boolean');
@@ -116,7 +117,7 @@ function checkScenario(record: Record<string, unknown>, lineNo: number, problems
     at('messages', 'a non-empty array of chat messages');
   } else {
     record.messages.forEach((m, i) => {
-      if (!isObject(m) || !nonEmptyString(m.role)) at(`messages[${i}].role`, 'a role string (system, user, assistant, tool)');
+      if (!isRecord(m) || !nonEmptyString(m.role)) at(`messages[${i}].role`, 'a role string (system, user, assistant, tool)');
       else if (m.content !== undefined && m.content !== null && typeof m.content !== 'string' && !Array.isArray(m.content)) {
         at(`messages[${i}].content`, 'a string, an array of content parts, or null');
       }
@@ -126,21 +127,21 @@ function checkScenario(record: Record<string, unknown>, lineNo: number, problems
     if (!Array.isArray(record.tools)) at('tools', 'an array of OpenAI tool definitions');
     else {
       record.tools.forEach((t, i) => {
-        const fn = isObject(t) ? t.function : undefined;
-        if (!isObject(fn) || !nonEmptyString(fn.name)) at(`tools[${i}].function.name`, 'a tool name');
+        const fn = isRecord(t) ? t.function : undefined;
+        if (!isRecord(fn) || !nonEmptyString(fn.name)) at(`tools[${i}].function.name`, 'a tool name');
       });
     }
   }
-  if (record.sampling_overrides !== undefined && record.sampling_overrides !== null && !isObject(record.sampling_overrides)) {
+  if (record.sampling_overrides !== undefined && record.sampling_overrides !== null && !isRecord(record.sampling_overrides)) {
     at('sampling_overrides', 'an object');
   }
   const mso = record.max_seconds_override;
   if (mso !== undefined && mso !== null && !(typeof mso === 'number' && mso > 0)) at('max_seconds_override', 'null or a positive number');
-  if (record.array_anchors !== undefined && !(isObject(record.array_anchors) && Object.values(record.array_anchors).every(nonEmptyString))) {
+  if (record.array_anchors !== undefined && !(isRecord(record.array_anchors) && Object.values(record.array_anchors).every(nonEmptyString))) {
     at('array_anchors', 'an object mapping array paths to key names');
   }
   const verifier = record.verifier;
-  if (!isObject(verifier)) {
+  if (!isRecord(verifier)) {
     at('verifier', 'an object {type, asserts[]}');
   } else if (!VERIFIER_TYPES.includes(verifier.type as VerifierType)) {
     at('verifier.type', `one of ${VERIFIER_TYPES.join(', ')}`);
@@ -157,7 +158,7 @@ function checkScenario(record: Record<string, unknown>, lineNo: number, problems
 }
 
 function checkAssert(type: VerifierType, a: unknown, path: string, at: (field: string, expected: string) => void): void {
-  if (!isObject(a) || !nonEmptyString(a.kind)) {
+  if (!isRecord(a) || !nonEmptyString(a.kind)) {
     at(`${path}.kind`, 'an assert kind string');
     return;
   }
@@ -187,7 +188,7 @@ function checkField(type: VerifierType, kind: string, field: string, value: unkn
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'true or false';
     case 'object':
-      if (!isObject(value)) return 'a JSON Schema object';
+      if (!isRecord(value)) return 'a JSON Schema object';
       try {
         new Ajv2020({ strict: false }).compile(value);
         return undefined;
@@ -214,10 +215,6 @@ function checkField(type: VerifierType, kind: string, field: string, value: unkn
 
 function describeRule(spec: FieldSpec): string {
   return `a value (${spec.rule})`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function nonEmptyString(v: unknown): v is string {

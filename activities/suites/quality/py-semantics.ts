@@ -1,6 +1,7 @@
 // The few Python behaviours benchlocal-cli's verdicts depend on, written out so JavaScript reaches the
 // same verdicts: value equality (1 == 1.0, dict order irrelevant), round-half-to-even, `str()` of a
 // scalar, json.dumps' default separators, and the dotted/indexed path lookup its packs use.
+import { isRecord } from '../../../workflows/shared/records.js';
 
 /** Python `==` on JSON values. Booleans are NOT equal to numbers here (Python says True == 1); a
  * pack asking for `true` should not be satisfied by `1` — listed as an intended difference. */
@@ -11,7 +12,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((v, i) => pyEquals(v, b[i]));
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
     return ka.every((k) => Object.hasOwn(b, k) && pyEquals(a[k], b[k]));
@@ -40,7 +41,7 @@ export function pyStr(v: unknown): string {
 /** `json.dumps(v, ensure_ascii=False, sort_keys=True)`: ", " and ": " separators, sorted keys. */
 export function pyJsonDumps(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyJsonDumps).join(', ')}]`;
-  if (isPlainObject(v)) {
+  if (isRecord(v)) {
     return `{${Object.keys(v)
       .sort()
       .map((k) => `${JSON.stringify(k)}: ${pyJsonDumps(v[k])}`)
@@ -76,7 +77,7 @@ function step(current: unknown, key: string | number): unknown {
     if (!Array.isArray(current) || key >= current.length) throw new PathNotFound(`index [${key}] not found`);
     return current[key];
   }
-  if (!isPlainObject(current) || !Object.hasOwn(current, key)) throw new PathNotFound(`'${key}'`);
+  if (!isRecord(current) || !Object.hasOwn(current, key)) throw new PathNotFound(`'${key}'`);
   return current[key];
 }
 
@@ -90,6 +91,3 @@ export function hasPath(value: unknown, path: string): boolean {
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -2,6 +2,7 @@
 // depend on which client produced the response: the answer text is `content`, falling back to the
 // reasoning fields when content is empty (servers whose reasoning parser swallows the answer); leaked
 // <think> blocks are stripped; tool calls come from the first choice's message.
+import { isRecord } from '../../../workflows/shared/records.js';
 
 export type RawResponse = Record<string, unknown>;
 
@@ -17,12 +18,12 @@ export function stripThinkTags(text: string): string {
 
 /** The assistant message of the first choice (or a bare `message`), {} when there is none. */
 export function responseMessage(response: unknown): Record<string, unknown> {
-  if (!isObject(response)) return {};
-  if (isObject(response.message)) return response.message;
+  if (!isRecord(response)) return {};
+  if (isRecord(response.message)) return response.message;
   const choices = response.choices;
-  if (Array.isArray(choices) && isObject(choices[0])) {
+  if (Array.isArray(choices) && isRecord(choices[0])) {
     const first = choices[0];
-    const msg = isObject(first.message) ? first.message : isObject(first.delta) ? first.delta : undefined;
+    const msg = isRecord(first.message) ? first.message : isRecord(first.delta) ? first.delta : undefined;
     if (msg) return msg;
   }
   return {};
@@ -30,7 +31,7 @@ export function responseMessage(response: unknown): Record<string, unknown> {
 
 /** The answer text and the field it came from (`message.content`, `message.reasoning_content`, …). */
 export function answerText(response: unknown): { text: string; source: string | null } {
-  if (isObject(response)) {
+  if (isRecord(response)) {
     for (const f of TEXT_FIELDS) {
       const v = response[f];
       if (typeof v === 'string' && v !== '') return { text: stripThinkTags(v), source: f };
@@ -47,7 +48,7 @@ export function answerText(response: unknown): { text: string; source: string | 
 /** Every non-empty text channel (content and reasoning), for checks that may read the working. */
 export function textChannels(response: unknown): Array<{ source: string; text: string }> {
   const out: Array<{ source: string; text: string }> = [];
-  if (isObject(response)) {
+  if (isRecord(response)) {
     for (const f of TEXT_FIELDS) {
       const v = response[f];
       if (typeof v === 'string' && v !== '') out.push({ source: f, text: stripThinkTags(v) });
@@ -62,21 +63,21 @@ export function textChannels(response: unknown): Array<{ source: string; text: s
 }
 
 export function toolCalls(response: unknown): Array<Record<string, unknown>> {
-  const direct = isObject(response) ? response.tool_calls : undefined;
+  const direct = isRecord(response) ? response.tool_calls : undefined;
   const calls = Array.isArray(direct) ? direct : responseMessage(response).tool_calls;
-  return Array.isArray(calls) ? calls.filter(isObject) : [];
+  return Array.isArray(calls) ? calls.filter(isRecord) : [];
 }
 
 export function finishReason(response: unknown): string | undefined {
-  if (!isObject(response)) return undefined;
+  if (!isRecord(response)) return undefined;
   const choices = response.choices;
-  if (Array.isArray(choices) && isObject(choices[0]) && typeof choices[0].finish_reason === 'string') return choices[0].finish_reason;
+  if (Array.isArray(choices) && isRecord(choices[0]) && typeof choices[0].finish_reason === 'string') return choices[0].finish_reason;
   return typeof response.finish_reason === 'string' ? response.finish_reason : undefined;
 }
 
 /** Whether the message carries any reasoning (reasoning fields, or an unparsed <think> in content). */
 export function hasReasoning(response: unknown): boolean | undefined {
-  if (!isObject(response) || !Array.isArray(response.choices) || !isObject(response.choices[0])) return undefined;
+  if (!isRecord(response) || !Array.isArray(response.choices) || !isRecord(response.choices[0])) return undefined;
   const msg = responseMessage(response);
   for (const f of ['reasoning_content', 'reasoning']) {
     const v = msg[f];
@@ -86,7 +87,7 @@ export function hasReasoning(response: unknown): boolean | undefined {
 }
 
 export function usageOf(response: unknown): { prompt?: number; completion?: number } {
-  const usage = isObject(response) && isObject(response.usage) ? response.usage : {};
+  const usage = isRecord(response) && isRecord(response.usage) ? response.usage : {};
   const out: { prompt?: number; completion?: number } = {};
   if (Number.isInteger(usage.prompt_tokens)) out.prompt = usage.prompt_tokens as number;
   if (Number.isInteger(usage.completion_tokens)) out.completion = usage.completion_tokens as number;
@@ -100,6 +101,3 @@ export function stripCodeFence(text: string): string {
   return m ? (m[1] ?? '').trim() : t;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

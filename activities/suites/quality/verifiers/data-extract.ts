@@ -7,8 +7,9 @@ import { type CheckResult, type Verdict, failVerdict, verdictFromChecks } from '
 import type { Assert, Scenario } from '../pack-types.js';
 import { getPath, hasPath, pyEquals, pyJsonDumps, pyRound, pyStr } from '../py-semantics.js';
 import { pythonRegex } from '../python-regex.js';
-import { answerText, isObject } from '../response-text.js';
+import { answerText } from '../response-text.js';
 import { parseJson } from './struct-output.js';
+import { isRecord } from '../../../../workflows/shared/records.js';
 
 export const PASS_THRESHOLD = 85;
 const SHAPE_MISMATCH = 'top-level shape mismatch';
@@ -42,7 +43,7 @@ function check(a: Assert, data: unknown): CheckResult {
       return values.some((v) => pyEquals(value, v)) ? undefined : { mode: 'verifier_fail', detail: `${field} not in set` };
     }
     case 'no_extra_fields': {
-      if (!isObject(data)) return { mode: 'wrong_structure', detail: 'top-level JSON was not an object' };
+      if (!isRecord(data)) return { mode: 'wrong_structure', detail: 'top-level JSON was not an object' };
       const allowed = new Set(a.allowed as string[]);
       const extra = Object.keys(data).filter((k) => !allowed.has(k)).sort();
       return extra.length === 0 ? undefined : { mode: 'extra_fields', detail: `extra fields: ${extra.join(', ')}` };
@@ -117,7 +118,7 @@ function compareObjectArray(scenario: Scenario, expected: Array<Record<string, u
   const anchor = anchorKey(scenario, path, expected);
   if (!anchor) return { correct: 0, total: expected.length || 1, notes: [`no anchor key for ${path || '$root'}`] };
   const byAnchor = new Map<string, Record<string, unknown>>();
-  for (const item of actual) if (isObject(item) && typeof item[anchor] === 'string') byAnchor.set(item[anchor], item);
+  for (const item of actual) if (isRecord(item) && typeof item[anchor] === 'string') byAnchor.set(item[anchor], item);
   const tally: Tally = { correct: 0, total: 0, notes: [] };
   for (const e of expected) {
     const match = byAnchor.get(String(e[anchor]));
@@ -137,7 +138,7 @@ function compareObjectArray(scenario: Scenario, expected: Array<Record<string, u
 }
 
 function compareObject(scenario: Scenario, expected: Record<string, unknown>, actual: unknown, path: string): Tally {
-  if (!isObject(actual)) return { correct: 0, total: Object.keys(expected).length, notes: ['expected object'] };
+  if (!isRecord(actual)) return { correct: 0, total: Object.keys(expected).length, notes: ['expected object'] };
   const tally: Tally = { correct: 0, total: 0, notes: [] };
   for (const [key, value] of Object.entries(expected)) {
     const sub = compareValue(scenario, value, actual[key], path ? `${path}.${key}` : key);
@@ -150,21 +151,21 @@ function compareObject(scenario: Scenario, expected: Record<string, unknown>, ac
 
 function compareValue(scenario: Scenario, expected: unknown, actual: unknown, path: string): Tally {
   if (Array.isArray(expected)) {
-    return expected.every(isObject) ? compareObjectArray(scenario, expected as Array<Record<string, unknown>>, actual, path) : compareScalarArray(expected, actual);
+    return expected.every(isRecord) ? compareObjectArray(scenario, expected as Array<Record<string, unknown>>, actual, path) : compareScalarArray(expected, actual);
   }
-  if (isObject(expected)) return compareObject(scenario, expected, actual, path);
+  if (isRecord(expected)) return compareObject(scenario, expected, actual, path);
   const r = compareScalar(expected, actual);
   return { correct: r.ok ? 1 : 0, total: 1, notes: r.ok ? [] : [`${path}: ${r.reason ?? 'mismatch'}`] };
 }
 
 function shape(v: unknown): string {
-  return Array.isArray(v) ? 'array' : isObject(v) ? 'object' : 'other';
+  return Array.isArray(v) ? 'array' : isRecord(v) ? 'object' : 'other';
 }
 
 function complianceNotes(expected: unknown, actual: unknown): string[] {
   const notes: string[] = [];
   if (shape(expected) !== shape(actual)) notes.push(`${SHAPE_MISMATCH}: expected ${shape(expected)}, received ${shape(actual)}`);
-  if (isObject(expected) && isObject(actual)) {
+  if (isRecord(expected) && isRecord(actual)) {
     const extra = Object.keys(actual).filter((k) => !Object.hasOwn(expected, k)).sort();
     const missing = Object.keys(expected).filter((k) => !Object.hasOwn(actual, k)).sort();
     if (extra.length) notes.push(`extra top-level fields: ${extra.join(', ')}`);
@@ -175,8 +176,8 @@ function complianceNotes(expected: unknown, actual: unknown): string[] {
 
 /** A singleton wrapper around the right answer is scored on its content; the shape verdict is separate. */
 function realign(expected: unknown, actual: unknown): { value: unknown; realigned: boolean } {
-  if (isObject(expected) && Array.isArray(actual) && actual.length === 1 && isObject(actual[0])) return { value: actual[0], realigned: true };
-  if (Array.isArray(expected) && isObject(actual) && expected.length === 1) return { value: [actual], realigned: true };
+  if (isRecord(expected) && Array.isArray(actual) && actual.length === 1 && isRecord(actual[0])) return { value: actual[0], realigned: true };
+  if (Array.isArray(expected) && isRecord(actual) && expected.length === 1) return { value: [actual], realigned: true };
   return { value: actual, realigned: false };
 }
 

@@ -7,7 +7,8 @@ import { type CheckResult, type Verdict, verdictFromChecks } from '../failure-mo
 import type { Assert, Scenario } from '../pack-types.js';
 import { PathNotFound, getPath, pyEquals, pyStr } from '../py-semantics.js';
 import { pythonRegex } from '../python-regex.js';
-import { answerText, isObject, stripCodeFence } from '../response-text.js';
+import { answerText, stripCodeFence } from '../response-text.js';
+import { isRecord } from '../../../../workflows/shared/records.js';
 
 const Ajv2020 = AjvModule.default;
 const ajv = new Ajv2020({ strict: false, allErrors: false });
@@ -107,7 +108,7 @@ function yamlProblem(text: string): string | undefined {
   const doc = parseDocument(stripCodeFence(text), { uniqueKeys: true });
   if (doc.errors.length > 0) return doc.errors[0]!.message.split('\n')[0];
   const value: unknown = doc.toJS();
-  if (!isObject(value) || Object.keys(value).length === 0) return 'expected a non-empty mapping of keys to values';
+  if (!isRecord(value) || Object.keys(value).length === 0) return 'expected a non-empty mapping of keys to values';
   return undefined;
 }
 

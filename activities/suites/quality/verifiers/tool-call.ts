@@ -5,10 +5,11 @@ import { type CheckResult, type Verdict, failVerdict, verdictFromChecks } from '
 import type { Assert, Scenario } from '../pack-types.js';
 import { pyEquals, pyListRepr, pyStr } from '../py-semantics.js';
 import { pythonRegex } from '../python-regex.js';
-import { answerText, isObject, toolCalls } from '../response-text.js';
+import { answerText, toolCalls } from '../response-text.js';
+import { isRecord } from '../../../../workflows/shared/records.js';
 
 function callName(call: Record<string, unknown>): string {
-  const fn = isObject(call.function) ? call.function : {};
+  const fn = isRecord(call.function) ? call.function : {};
   const name = call.name ?? fn.name;
   return typeof name === 'string' ? name : '';
 }
@@ -16,9 +17,9 @@ function callName(call: Record<string, unknown>): string {
 class BadArguments extends Error {}
 
 function callArgs(call: Record<string, unknown>): Record<string, unknown> {
-  const fn = isObject(call.function) ? call.function : {};
+  const fn = isRecord(call.function) ? call.function : {};
   const raw = call.arguments !== undefined ? call.arguments : (fn.arguments ?? {});
-  if (isObject(raw)) return raw;
+  if (isRecord(raw)) return raw;
   if (typeof raw === 'string') {
     let parsed: unknown;
     try {
@@ -27,7 +28,7 @@ function callArgs(call: Record<string, unknown>): Record<string, unknown> {
       throw new BadArguments((error as Error).message);
     }
     // JSON that is not an object (e.g. "[1]") has no named arguments to check.
-    return isObject(parsed) ? parsed : {};
+    return isRecord(parsed) ? parsed : {};
   }
   return {};
 }
