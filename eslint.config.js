@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.nightshift/**', '.tools/**', 'test-results/**', '**/vendor/**', 'docs/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.nightshift/**', '.tools/**', 'test-results/**', '**/vendor/**', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

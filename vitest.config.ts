@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'node_modules/**'],
+    exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
     // Integration tests start real servers (Temporal dev server, sim endpoint, llama-swap, Chromium);
     // generous timeouts here, never timing assertions in the tests themselves.
     testTimeout: 60_000,

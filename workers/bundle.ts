@@ -1,9 +1,10 @@
 // Bundling workflows/ (TypeScript source) for the worker's sandbox. Workflow files import siblings with
 // `.js` extensions (NodeNext style) that exist only as `.ts`; extensionAlias lets webpack resolve them.
-import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { projectPath } from '../activities/project-root.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+// Always the TypeScript sources (swc compiles them in the bundler), whether this runs from the sources or dist/.
+export const workflowsPath = projectPath('workflows', 'index.ts');
 
 export const bundlerOptions = {
   webpackConfigHook: (config: Parameters<NonNullable<NonNullable<Parameters<typeof bundleWorkflowCode>[0]['webpackConfigHook']>>>[0]) => {

@@ -1,27 +1,14 @@
-// Connections from Temporal's standard environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
-// TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the temporal.toml profile file), so a worker and
-// the CLI reach the same server the `temporal` CLI does, without Nightshift-specific settings.
+// The workers' connections to the server named by the standard environment configuration
+// (temporal-target.ts): the native connection the workers poll with, and a client connection for the
+// operator calls they make at start (search attributes).
 import { Connection } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
-
-export interface TemporalTarget {
-  address: string;
-  namespace: string;
-  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
-}
-
-export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
-  const config = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
-  const address = config.connectionOptions.address ?? 'localhost:7233';
-  return { address, namespace: config.namespace ?? 'default', connectionOptions: { ...config.connectionOptions, address } };
-}
+import { clientConnectionOptions, temporalTarget, type TemporalTarget } from './temporal-target.js';
 
 export async function connectWorker(target: TemporalTarget = temporalTarget()): Promise<NativeConnection> {
   return NativeConnection.connect(target.connectionOptions);
 }
 
 export async function connectClient(target: TemporalTarget = temporalTarget()): Promise<Connection> {
-  const { address, apiKey, tls, metadata } = target.connectionOptions;
-  return Connection.connect({ address, ...(apiKey ? { apiKey } : {}), ...(tls !== undefined ? { tls } : {}), ...(metadata ? { metadata } : {}) });
+  return Connection.connect(clientConnectionOptions(target));
 }

@@ -9,11 +9,6 @@ import { SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
 // exports, so the two values this needs are spelled out).
 const INDEXED_VALUE_TYPE = { KEYWORD: 2, KEYWORD_LIST: 7 } as const;
 
-/** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
-export function devServerSearchAttributeFlags(): string[] {
-  return Object.values(SEARCH_ATTRIBUTES).flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword'}`]);
-}
-
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<boolean> {
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });

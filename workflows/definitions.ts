@@ -4,7 +4,6 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ModelProgress, SweepProgress } from './progress.js';
 
-export const WORKFLOW_TYPES = { sweep: 'benchmarkSweep', model: 'modelBenchmark' } as const;
 export const ORCHESTRATION_QUEUE = 'nightshift';
 
 /** Sweep-level progress (benchmarkSweep) or one model's progress (modelBenchmark). */

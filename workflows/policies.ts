@@ -1,6 +1,6 @@
 // Every timeout and retry policy of a sweep, in one place, each with the reason for its value. Workflows
 // use these; the heartbeat timing (shared/heartbeat-timing.ts) is chosen against the suites' heartbeat timeout.
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 
 /** Bad input and configuration never get better by retrying; these error types stop retries at once. */
 export const NON_RETRYABLE = ['InputError', 'ConfigError', 'SchemaError'];
@@ -14,12 +14,17 @@ const transientRetry: RetryPolicy = {
   nonRetryableErrorTypes: NON_RETRYABLE,
 };
 
+// Host activities that talk to the model server wait for their cancellation to complete
+// (WAIT_CANCELLATION_COMPLETED): skip and cancel then record a pair's state, and release the model, only
+// after the suite's requests or process group have really stopped — not while they still load the server.
+
 /** Loading a model through llama-swap can take minutes for a 70B model from a cold disk; a load that
  * has not finished in 20 min is stuck. Heartbeats while polling readiness, so a dead worker is noticed
  * within 1 min instead of at the 20 min mark. 5 attempts: a load fails mostly when memory is still held by
  * the previous model, which frees up on its own. */
 export const LOAD: ActivityOptions = {
   startToCloseTimeout: '20m',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   heartbeatTimeout: '1m',
   retry: { ...transientRetry, maximumAttempts: 5 },
 };
@@ -27,6 +32,7 @@ export const LOAD: ActivityOptions = {
 /** Warm-up is one short request plus host detection: minutes at most even on a slow first token. */
 export const WARM_UP: ActivityOptions = {
   startToCloseTimeout: '10m',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   heartbeatTimeout: '1m',
   retry: { ...transientRetry, maximumAttempts: 5 },
 };
@@ -39,6 +45,7 @@ export const WARM_UP: ActivityOptions = {
 export function suiteOptions(attempts: number, heartbeatTimeoutSeconds = 120): ActivityOptions {
   return {
     startToCloseTimeout: '12h',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     heartbeatTimeout: `${heartbeatTimeoutSeconds}s`,
     retry: { ...transientRetry, initialInterval: '5s', maximumAttempts: attempts },
   };

@@ -143,10 +143,13 @@ function lineField(line: number | undefined): { line?: number } {
   return line === undefined ? {} : { line };
 }
 
+// A key is the overrides' when they set it or any table above it to a value that is not a table (a list or
+// scalar replaces the file's whole value, so everything inside it came from the overrides).
 function inOverrides(overrides: Record<string, unknown>, key: string[]): boolean {
   let at: unknown = overrides;
   for (const part of key) {
-    if (!isRecord(at) || !(part in at)) return false;
+    if (!isRecord(at)) return at !== overrides;
+    if (!(part in at)) return false;
     at = at[part];
   }
   return key.length > 0;

@@ -1,16 +1,16 @@
 // Envelope validation with ajv (draft-07, date-time format). Reports every problem at once, each with a
 // JSON path, the rule broken, the offending value and a sentence a person can act on.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Envelope } from '../../workflows/shared/envelope.js';
+import { projectPath } from '../project-root.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export sits on `.default`.
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-export const schemaPath = fileURLToPath(new URL('../../schema.json', import.meta.url));
+export const schemaPath = projectPath('schema.json');
 
 export interface ValidationIssue {
   /** JSON path of the offending value, e.g. `$.results[0].value`. */

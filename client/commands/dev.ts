@@ -4,8 +4,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { dataDir } from '../../activities/sweep/paths.js';
-import { startDevServer } from '../temporal/dev-server.js';
-import { findTemporalCli } from '../temporal/temporal-cli.js';
 
 export function registerDevCommand(program: Command): void {
   program
@@ -15,6 +13,8 @@ export function registerDevCommand(program: Command): void {
     .option('--ui-port <n>', 'Web UI port', '8233')
     .option('--data-dir <dir>', 'data directory (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
     .action(async (o: { port: string; uiPort: string; dataDir?: string }) => {
+      const { startDevServer } = await import('../temporal/dev-server.js');
+      const { findTemporalCli } = await import('../temporal/temporal-cli.js');
       const temporalPath = await findTemporalCli((l) => process.stderr.write(`${l}\n`));
       const dbFile = join(o.dataDir ?? dataDir(), 'temporal', 'dev.sqlite');
       const server = await startDevServer({ temporalPath, dbFile, port: Number(o.port), uiPort: Number(o.uiPort) });

@@ -2,18 +2,8 @@
 // [--format table|json|csv]`: the published results, oldest first, through DuckDB; with --latest the
 // leaderboard instead (the latest result per group, the rule in activities/dataset/latest-per-group.ts).
 import { Option, type Command } from 'commander';
-import Table from 'cli-table3';
 import { SUITES } from '../../workflows/shared/envelope.js';
-import { defaultDatasetDir } from '../../activities/dataset/location.js';
-import { leaderboard, queryResults, type LeaderboardRow, type ResultFilter, type ResultRow } from '../../activities/dataset/query.js';
-import { InputError } from '../../activities/errors.js';
-
-interface ResultsOptions extends ResultFilter {
-  datasetDir?: string;
-  repoId?: string;
-  format: 'table' | 'json' | 'csv';
-  latest?: boolean;
-}
+import type { ResultsOptions } from '../results/show-results.js';
 
 export function registerResultsCommand(program: Command): void {
   program
@@ -28,48 +18,7 @@ export function registerResultsCommand(program: Command): void {
     .option('--latest', 'only the latest result per model, suite, result name, metric and chip (the leaderboard)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .action(async (options: ResultsOptions) => {
+      const { runResults } = await import('../results/show-results.js');
       process.exitCode = await runResults(options);
     });
-}
-
-export async function runResults(options: ResultsOptions): Promise<number> {
-  if (options.datasetDir && options.repoId) throw new InputError('give either --dataset-dir or --repo-id, not both');
-  const source = options.repoId ? { repoId: options.repoId } : { datasetDir: options.datasetDir ?? defaultDatasetDir() };
-  const filter: ResultFilter = { suite: options.suite, model: options.model, metric: options.metric, since: options.since };
-  const text = options.latest
-    ? render(await leaderboard(source, filter), options.format, LATEST_COLUMNS)
-    : render(await queryResults(source, filter), options.format);
-  process.stdout.write(text);
-  return 0;
-}
-
-const COLUMNS = ['timestamp', 'suite', 'model', 'name', 'metric', 'value', 'unit', 'git_sha', 'trigger', 'tags'] as const;
-/** The leaderboard adds the machine (part of the group key) and which direction is better. */
-const LATEST_COLUMNS = ['timestamp', 'suite', 'model', 'chip', 'name', 'metric', 'value', 'unit', 'better', 'better_source', 'git_sha', 'trigger', 'tags'] as const;
-type Column = (typeof LATEST_COLUMNS)[number];
-/** Left out of the table (still in json and csv). */
-const TABLE_HIDDEN: readonly Column[] = ['tags', 'trigger', 'better_source'];
-
-function cell(row: ResultRow | LeaderboardRow, column: Column, inTable = false): string {
-  if (column === 'tags') return Object.entries(row.tags).map(([k, v]) => `${k}=${v}`).join(' ');
-  // The table marks a direction guessed from the unit and name (no `better` tag), as the viewer does.
-  if (inTable && column === 'better' && 'better' in row && row.better_source === 'guessed') return `${row.better}?`;
-  return String(row[column as keyof typeof row]);
-}
-
-export function render(rows: ReadonlyArray<ResultRow | LeaderboardRow>, format: ResultsOptions['format'], columns: readonly Column[] = COLUMNS): string {
-  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  if (format === 'csv') {
-    const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(c === 'tags' ? JSON.stringify(r.tags) : cell(r, c))).join(','))];
-    return `${lines.join('\n')}\n`;
-  }
-  if (rows.length === 0) return 'no results\n';
-  const shown = columns.filter((c) => !TABLE_HIDDEN.includes(c));
-  const table = new Table({ head: [...shown] });
-  for (const row of rows) table.push(shown.map((c) => cell(row, c, true)));
-  return `${table.toString()}\n${rows.length} result${rows.length === 1 ? '' : 's'}\n`;
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

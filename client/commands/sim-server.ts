@@ -3,7 +3,6 @@
 // the URL; everything else goes to stderr. SIGTERM/SIGINT close it cleanly.
 import type { Command } from 'commander';
 import { InputError } from '../../activities/errors.js';
-import { startSimServer } from '../sim-server/server.js';
 
 interface SimServerFlags {
   port: string;
@@ -33,6 +32,7 @@ export function registerSimServerCommand(program: Command): void {
     .action(async (flags: SimServerFlags) => {
       const port = integerFlag('port', flags.port, 0, 65535);
       const seed = flags.seed === undefined ? undefined : integerFlag('seed', flags.seed, 0, 2 ** 32 - 1);
+      const { startSimServer } = await import('../sim-server/server.js');
       const sim = await startSimServer({
         config: flags.config,
         port,

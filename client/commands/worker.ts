@@ -3,7 +3,7 @@
 // alone. Prints one JSON line {"event":"ready",...} on stdout once polling; SIGINT/SIGTERM shut down
 // gracefully (running activities are cancelled and drained).
 import type { Command } from 'commander';
-import { startWorkers } from '../../workers/run.js';
+import { InputError } from '../../activities/errors.js';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -15,7 +15,9 @@ export function registerWorkerCommand(program: Command): void {
     .option('--data-dir <dir>', 'journals and work directories (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
     .option('--dataset <dir>', 'dataset directory for shards when a sweep names none')
     .action(async (o: { hostOnly?: boolean; orchestrationOnly?: boolean; hostQueue?: string; dataDir?: string; dataset?: string }) => {
-      if (o.hostOnly && o.orchestrationOnly) throw new (await import('../../activities/errors.js')).InputError('--host-only and --orchestration-only exclude each other');
+      if (o.hostOnly && o.orchestrationOnly) throw new InputError('--host-only and --orchestration-only exclude each other');
+      // The worker SDK (and its native bridge) loads only for this command.
+      const { startWorkers } = await import('../../workers/run.js');
       const workers = await startWorkers({
         host: !o.orchestrationOnly,
         orchestration: !o.hostOnly,

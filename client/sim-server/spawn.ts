@@ -2,9 +2,9 @@
 // not disturb the caller's measurements, and memory sampling finds it like any other server process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../activities/project-root.js';
 
-const bin = fileURLToPath(new URL('../bin/nightshift.mjs', import.meta.url));
+const bin = projectPath('client', 'bin', 'nightshift.mjs');
 
 export interface SimProcess {
   url: string;

@@ -1,9 +1,10 @@
-// The CLI's Temporal client, from the same standard environment configuration the workers use.
-import { Client } from '@temporalio/client';
-import { connectClient, temporalTarget, type TemporalTarget } from '../../workers/connection.js';
+// The CLI's Temporal client, from the same standard environment configuration the workers use. Only
+// @temporalio/client: a CLI call never loads the worker SDK or its native bridge.
+import { Client, Connection } from '@temporalio/client';
+import { clientConnectionOptions, temporalTarget, type TemporalTarget } from '../../workers/temporal-target.js';
 
 export async function openClient(target: TemporalTarget = temporalTarget()): Promise<{ client: Client; target: TemporalTarget; close(): Promise<void> }> {
-  const connection = await connectClient(target).catch((error: unknown) => {
+  const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
     throw new Error(`cannot reach the Temporal server at ${target.address} (set TEMPORAL_ADDRESS, or start one with \`nightshift dev\`): ${(error as Error).message}`);
   });
   const client = new Client({ connection, namespace: target.namespace });

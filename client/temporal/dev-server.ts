@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { dirname } from 'node:path';
-import { devServerSearchAttributeFlags } from '../../workers/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 
 export interface DevServerOptions {
   temporalPath: string;
@@ -92,4 +92,9 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
     if (Date.now() > deadline) throw new Error(`nothing listened on ${host}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
+export function devServerSearchAttributeFlags(): string[] {
+  return Object.values(SEARCH_ATTRIBUTES).flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'KEYWORD_LIST' ? 'KeywordList' : 'Keyword'}`]);
 }

@@ -4,7 +4,8 @@ import { configErrorOf, readConfigFile } from '../../activities/config/load-conf
 import { keyLines, lineOf } from '../../activities/config/toml-locate.js';
 import { InputError } from '../../activities/errors.js';
 import { sweepProblems, SWEEP_INPUT } from '../../activities/sweep/check-sweep.js';
-import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate, WORKFLOW_TYPES } from '../../workflows/definitions.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
+import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate } from '../../workflows/definitions.js';
 import type { SweepInput } from '../../workflows/shared/sweep-input.js';
 import { failedPairs, type SweepResult } from '../../workflows/progress.js';
 import { progressBars } from './summary.js';
@@ -39,7 +40,7 @@ export function newSweepId(now = new Date()): string {
 }
 
 export async function startSweep(client: Client, input: SweepInput, workflowId = newSweepId()): Promise<WorkflowHandle> {
-  return client.workflow.start(WORKFLOW_TYPES.sweep, {
+  return client.workflow.start(benchmarkSweep, {
     taskQueue: ORCHESTRATION_QUEUE,
     workflowId,
     args: [input],

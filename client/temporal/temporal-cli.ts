@@ -2,10 +2,10 @@
 // deploy/setup/install-temporal.sh installs (running the script if needed; it prints the path last).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../activities/project-root.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = `${PROJECT_ROOT}/`;
 
 export async function findTemporalCli(log: (line: string) => void = () => {}): Promise<string> {
   if (process.env.TEMPORAL_CLI && existsSync(process.env.TEMPORAL_CLI)) return process.env.TEMPORAL_CLI;

@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiError, handleApi, type ViewerSettings } from './api.js';
 import type { ViewerStore } from './store.js';
+import { projectPath } from '../../activities/project-root.js';
 
-export const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
+export const staticDir = projectPath('client', 'viewer', 'static');
 // chart.js does not export its UMD build as a subpath; find it next to the package's main entry.
 export const chartJsPath = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 

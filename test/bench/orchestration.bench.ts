@@ -12,6 +12,7 @@ import type { SweepActivities } from '../../activities/sweep/activities.js';
 import { startWorkers } from '../../workers/run.js';
 import { startDevServer } from '../../client/temporal/dev-server.js';
 import { ensureTool } from '../support/tools.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const SUITES = ['throughput', 'ttft', 'tool-calling', 'capability-comparison'];
 const noop: Partial<SweepActivities> = {
@@ -35,7 +36,7 @@ const workers = await startWorkers({ target, hostQueue: 'bench-host', activities
 async function sweep(id: string, models: number) {
   const names = Array.from({ length: models }, (_, i) => `bench-model-${i + 1}`);
   const started = performance.now();
-  const handle = await client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: id, args: [{ models: names, suites: SUITES, endpoint: 'http://127.0.0.1:9' }] });
+  const handle = await client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: id, args: [{ models: names, suites: SUITES, endpoint: 'http://127.0.0.1:9' }] });
   await handle.result();
   const wallMs = performance.now() - started;
   const parent = await handle.fetchHistory();

@@ -14,6 +14,7 @@ import { startDevServer } from '../../client/temporal/dev-server.js';
 import { ensureTool } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const CELLS = [16, 24, 32, 40, 48, 56];
 const REPEATS = 3; // requests per journaled cell: the checkpoint interval
@@ -83,7 +84,7 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 
 let n = 0;
 function startSweep(models: string[], endpoint: string, extra: object = {}) {
-  return h.client.workflow.start('benchmarkSweep', {
+  return h.client.workflow.start(benchmarkSweep, {
     taskQueue: 'nightshift',
     workflowId: `faults-${process.pid}-${++n}`,
     args: [{ models, suites: ['ttft'], endpoint, hostQueue: `faults-${process.pid}`, suiteConfig, heartbeatTimeoutSeconds: 10, unload: false, ...extra }],

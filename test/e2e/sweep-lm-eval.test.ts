@@ -18,6 +18,7 @@ import type { SweepResult } from '../../workflows/progress.js';
 import { ensureTool, projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const MODEL = 'sim-arith';
 const CHAT = '/v1/chat/completions';
@@ -121,7 +122,7 @@ async function shardEnvelopes(): Promise<Array<{ file: string; envelope: unknown
 describe('sweep with the lm-eval reasoning suite (real lm-eval, simulated endpoint)', () => {
   it('survives a SIGKILLed worker: orphan reaped at the next start, resumed from the cache, published once with the scripted score', async () => {
     const first = await worker();
-    const handle = await h.client.workflow.start('benchmarkSweep', {
+    const handle = await h.client.workflow.start(benchmarkSweep, {
       taskQueue: 'nightshift',
       workflowId: `lm-eval-e2e-${process.pid}`,
       args: [

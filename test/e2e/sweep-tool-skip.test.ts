@@ -14,6 +14,7 @@ import type { SweepResult } from '../../workflows/progress.js';
 import { projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const MODEL = 'sim-tools';
 let h: Harness;
@@ -47,7 +48,7 @@ describe('sweep suites run by a chosen external tool', { timeout: 120_000 }, () 
     });
     children.push(worker);
     const id = `tool-skip-${process.pid}`;
-    const handle = await h.client.workflow.start('benchmarkSweep', {
+    const handle = await h.client.workflow.start(benchmarkSweep, {
       taskQueue: 'nightshift',
       workflowId: id,
       args: [

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ensureTool } from '../support/tools.js';
 import { startDevServer, type DevServer } from '../../client/temporal/dev-server.js';
-import type { TemporalTarget } from '../../workers/connection.js';
+import type { TemporalTarget } from '../../workers/temporal-target.js';
 
 export interface Harness {
   server: DevServer;

@@ -1,5 +1,6 @@
 // Sweep input validation (pure): defaults, and every problem reported at once.
 import { describe, expect, it } from 'vitest';
+import { checkSweep } from '../../activities/sweep/check-sweep.js';
 import { SWEEP_DEFAULTS, validateSweepInput } from '../../workflows/shared/sweep-input.js';
 import { modelSlug } from '../../workflows/shared/slug.js';
 import { fitKeywordList } from '../../workflows/definitions.js';
@@ -19,16 +20,25 @@ describe('validateSweepInput', () => {
     expect(fields).toEqual(expect.arrayContaining(['bogus', 'models[1]', 'models[2]', 'suites', 'endpoint', 'suiteAttempts', 'trigger', 'tags.a', 'suiteConfig.ttft', 'pairs[0].model', 'pairs[0].suite']));
   });
 
-  it('accepts a tool the suite can run with and lists an unknown one among the problems', () => {
-    const good = validateSweepInput({ models: ['m'], suites: ['throughput', 'tool-calling', 'reasoning'], endpoint: 'http://h:1',
+  it('the early check accepts a tool the suite can run with and lists an unknown one among the problems', async () => {
+    const good = await checkSweep({ models: ['m'], suites: ['throughput', 'tool-calling', 'reasoning'], endpoint: 'http://h:1',
       suiteConfig: { throughput: { tool: 'vllm-bench' }, 'tool-calling': { tool: 'benchlocal' }, reasoning: { tool: 'lm-eval' } } });
-    expect(good.problems).toEqual([]);
-    const bad = validateSweepInput({ models: ['m'], suites: ['throughput', 'ttft', 'reasoning'], endpoint: 'http://h:1', bogus: 1,
+    expect(good).toEqual([]);
+    const bad = await checkSweep({ models: ['m'], suites: ['throughput', 'ttft', 'reasoning'], endpoint: 'http://h:1', bogus: 1,
       suiteConfig: { throughput: { tool: 'benchlocal' }, ttft: { tool: 'vllm-bench' }, reasoning: { tool: 7 } } });
-    expect(bad.ok).toBe(false);
-    expect(bad.problems.map((p) => p.field)).toEqual(['bogus', 'suiteConfig.throughput.tool', 'suiteConfig.ttft.tool', 'suiteConfig.reasoning.tool']);
-    expect(bad.problems[1]?.message).toBe('unknown tool "benchlocal" for suite "throughput"; one of: nightshift, vllm-bench (default nightshift)');
-    expect(bad.problems[2]?.message).toContain('one of: nightshift (default nightshift)');
+    expect(bad.map((p) => p.field)).toEqual(['bogus', 'suiteConfig.throughput.tool', 'suiteConfig.ttft.tool', 'suiteConfig.reasoning.tool']);
+    expect(bad[1]?.message).toBe('unknown tool "benchlocal" for suite "throughput"; one of: nightshift, vllm-bench (default nightshift)');
+    expect(bad[2]?.message).toContain('one of: nightshift (default nightshift)');
+  });
+
+  it('the early check reads every suite config with the overrides merged and lists each bad key', async () => {
+    const problems = await checkSweep({ models: ['m'], suites: ['throughput', 'ttft'], endpoint: 'http://h:1',
+      suiteConfig: { throughput: { concurrency: [0], repeats: 'x' }, ttft: { prompt_tokens: 'many' } } });
+    expect(problems).toEqual([
+      { field: 'suiteConfig.throughput.concurrency.0', message: 'must be >= 1 (got 0)' },
+      { field: 'suiteConfig.throughput.repeats', message: 'must be integer (got string "x")' },
+      { field: 'suiteConfig.ttft.prompt_tokens', message: 'must be array (got string "many")' },
+    ]);
   });
 
   it('rejects a non-object input with an example of the expected shape', () => {

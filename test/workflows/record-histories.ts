@@ -13,6 +13,7 @@ import { startWorkers } from '../../workers/run.js';
 import { skipModelSignal } from '../../workflows/definitions.js';
 import { ensureTool } from '../support/tools.js';
 import { startHarness } from './harness.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const out = fileURLToPath(new URL('./histories/', import.meta.url));
 
@@ -38,17 +39,17 @@ const save = async (workflowId: string) => {
   await writeFile(`${out}${encodeURIComponent(workflowId)}.json`, stdout);
 };
 try {
-  const a = await h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: 'replay-basic', args: [{ models: ['m-ok', 'm-fail'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' }] });
+  const a = await h.client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: 'replay-basic', args: [{ models: ['m-ok', 'm-fail'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' }] });
   await a.result();
   await save('replay-basic');
   await save('replay-basic/m-fail');
 
-  const b = await h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: 'replay-skip', args: [{ models: ['m-slow', 'm-skipped'], suites: ['ttft'], endpoint: 'http://127.0.0.1:9' }] });
+  const b = await h.client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: 'replay-skip', args: [{ models: ['m-slow', 'm-skipped'], suites: ['ttft'], endpoint: 'http://127.0.0.1:9' }] });
   await b.signal(skipModelSignal, { model: 'm-skipped', reason: 'recorded skip' });
   await b.result();
   await save('replay-skip');
 
-  const c = await h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: 'replay-invalid', args: [{ models: [], suites: ['nope'], endpoint: 'x' }] });
+  const c = await h.client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: 'replay-invalid', args: [{ models: [], suites: ['nope'], endpoint: 'x' }] });
   await c.result().catch(() => undefined);
   await save('replay-invalid');
 } finally {

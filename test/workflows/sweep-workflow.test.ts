@@ -10,6 +10,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { retryFailedSuitesUpdate, skipModelSignal, sweepProgressQuery, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 import type { SweepResult } from '../../workflows/progress.js';
 import { startHarness, type Harness } from './harness.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 let h: Harness;
 let workers: RunningWorkers;
@@ -55,8 +56,9 @@ const doubles: Partial<SweepActivities> = {
   publishSuite: async ({ run }) => ({ shard: `/dataset/data/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
 };
 
-/** Blocks until cancelled (heartbeating so the cancellation is delivered), then records it. */
-function blockUntilCancelled(key: string) {
+/** Blocks until cancelled (heartbeating so the cancellation is delivered), then records it; with
+ * `stopMs`, stopping takes that long (in-flight requests draining) and "stopped <key>" is recorded after. */
+function blockUntilCancelled(key: string, stopMs = 0) {
   return async () => {
     const ctx = Context.current();
     const timer = setInterval(() => ctx.heartbeat(), 200);
@@ -65,6 +67,10 @@ function blockUntilCancelled(key: string) {
     } finally {
       clearInterval(timer);
       aborted.push(key);
+      if (stopMs > 0) {
+        await new Promise((r) => setTimeout(r, stopMs));
+        calls.push(`stopped ${key}`);
+      }
     }
   };
 }
@@ -88,7 +94,7 @@ async function waitFor(check: () => Promise<boolean> | boolean): Promise<void> {
 }
 
 let n = 0;
-const start = (input: unknown) => h.client.workflow.start('benchmarkSweep', { taskQueue: 'nightshift', workflowId: `sweep-${process.pid}-${++n}`, args: [input] });
+const start = (input: unknown) => h.client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: `sweep-${process.pid}-${++n}`, args: [input] });
 
 describe('benchmarkSweep', () => {
   it('runs one child per model in order, every suite, and reports each pair', async () => {
@@ -166,6 +172,33 @@ describe('benchmarkSweep', () => {
     expect(result.models[1]?.suites[0]?.error).toBe('not tonight');
     expect(calls).not.toContain('load s-b');
     expect(calls).toContain('release s-a');
+    behaviour.clear();
+  });
+
+  it('skip and cancel go on only after the running suite has really stopped (its requests drained)', async () => {
+    behaviour.set('w-a|throughput', blockUntilCancelled('w-a|throughput', 1500));
+    behaviour.set('w-c|ttft', blockUntilCancelled('w-c|ttft', 1500));
+    calls.length = 0;
+    const skipped = await start({ models: ['w-a', 'w-b'], suites: ['throughput'], endpoint: 'http://127.0.0.1:9' });
+    await waitFor(() => calls.includes('suite w-a throughput'));
+    await skipped.signal(skipModelSignal, { model: 'w-a' });
+    await skipped.result();
+    // The model is released (and the next one loaded) only once the suite's work has stopped.
+    expect(calls.indexOf('stopped w-a|throughput')).toBeGreaterThan(-1);
+    expect(calls.indexOf('stopped w-a|throughput')).toBeLessThan(calls.indexOf('release w-a'));
+    expect(calls.indexOf('release w-a')).toBeLessThan(calls.indexOf('load w-b'));
+    // In the child's history: the suite reports its cancellation done before the workflow moves on to release.
+    const child = await h.client.workflow.getHandle(`${skipped.workflowId}/w-a`).fetchHistory();
+    const kinds = (child.events ?? []).map((e) => (e.activityTaskCanceledEventAttributes ? 'suite stopped' : e.activityTaskScheduledEventAttributes?.activityType?.name));
+    expect(kinds.indexOf('suite stopped')).toBeGreaterThan(-1);
+    expect(kinds.indexOf('suite stopped')).toBeLessThan(kinds.indexOf('releaseModel'));
+
+    const cancelled = await start({ models: ['w-c'], suites: ['ttft'], endpoint: 'http://127.0.0.1:9' });
+    await waitFor(() => calls.includes('suite w-c ttft'));
+    await cancelled.cancel();
+    await expect(cancelled.result()).rejects.toThrow(WorkflowFailedError);
+    expect(calls.indexOf('stopped w-c|ttft')).toBeGreaterThan(-1);
+    expect(calls.indexOf('stopped w-c|ttft')).toBeLessThan(calls.indexOf('release w-c'));
     behaviour.clear();
   });
 

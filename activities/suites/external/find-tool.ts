@@ -3,11 +3,11 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../project-root.js';
 
 const run = promisify(execFile);
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const projectRoot = PROJECT_ROOT;
 
 export type ToolLookup = { found: true; path: string; version?: string } | { found: false; reason: string };
 

@@ -2,18 +2,18 @@
 // the file, line number and field, and what was expected; a pack with any problem is refused whole.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv/dist/2020.js';
 import { InputError } from '../../errors.js';
 import { ASSERT_SPECS, patternFlags, type FieldSpec } from './assert-specs.js';
 import { type Pack, type PackMeta, type Scenario, VERIFIER_TYPES, type VerifierType } from './pack-types.js';
 import { PatternTranslationError, translatePythonPattern } from './python-regex.js';
 import { isRecord } from '../../../workflows/shared/records.js';
+import { projectPath } from '../../project-root.js';
 
 const Ajv2020 = AjvModule.default;
 
 /** Where the project's own packs live (configs/packs/*.jsonl). */
-export const BUILTIN_PACK_DIR = fileURLToPath(new URL('../../../configs/packs/', import.meta.url));
+export const BUILTIN_PACK_DIR = projectPath('configs', 'packs');
 
 const MAX_REPORTED = 12;
 

@@ -1,0 +1,89 @@
+// `nightshift quality run`'s work: resolve the packs, resume from the journal when it belongs to the same
+// run, run the packs, save the full result, print the report, and compare with a previous result.
+import { rm } from 'node:fs/promises';
+import { InputError } from '../../activities/errors.js';
+import { openJournal, memoryJournal, type Journal } from '../../activities/journal/journal.js';
+import { packsForMode } from '../../activities/suites/catalog.js';
+import { resolvePacks } from '../../activities/suites/quality/pack-loader.js';
+import { compareResults, renderComparison } from '../../activities/suites/quality/regression.js';
+import { renderReport } from '../../activities/suites/quality/report.js';
+import { readQualityResult, writeQualityResult } from '../../activities/suites/quality/result-file.js';
+import { runQuality } from '../../activities/suites/quality/runner.js';
+import type { RunFlags } from '../commands/quality.js';
+
+export async function qualityRun(flags: RunFlags): Promise<number> {
+  if (flags.samplingFromServer && (flags.temperature !== undefined || flags.topP !== undefined || flags.topK !== undefined)) {
+    throw new InputError('--sampling-from-server cannot be combined with --temperature/--top-p/--top-k');
+  }
+  if (!/^https?:\/\/[^/]/.test(flags.endpoint) || !URL.canParse(flags.endpoint)) {
+    throw new InputError(`--endpoint ${flags.endpoint}: expected an http(s) URL such as http://127.0.0.1:11434`);
+  }
+  if (flags.exitOnRegression && !flags.previousResult) throw new InputError('--exit-on-regression needs --previous-result FILE');
+  if (flags.timeoutPerCase !== undefined && flags.timeoutPerCase <= 0) throw new InputError('--timeout-per-case: expected a positive number of seconds');
+  // Read the previous result first: a typo in its path should not cost a whole run.
+  const previous = flags.previousResult ? await readQualityResult(flags.previousResult) : undefined;
+  const explicit = flags.pack ?? [];
+  const ids = explicit.length ? explicit : flags.packFile?.length ? [] : packsForMode(flags.mode);
+  const packs = await resolvePacks(ids, flags.packFile ?? []);
+  const mode = explicit.length || flags.packFile?.length ? 'custom' : flags.mode;
+  const overrides: Record<string, number> = {};
+  if (flags.temperature !== undefined) overrides.temperature = flags.temperature;
+  if (flags.topP !== undefined) overrides.top_p = flags.topP;
+  if (flags.topK !== undefined) overrides.top_k = flags.topK;
+
+  const journalPath = flags.journal ?? (flags.saveJson ? `${flags.saveJson}.journal.jsonl` : undefined);
+  if (journalPath && flags.fresh) await rm(journalPath, { force: true });
+  const journal: Journal = journalPath ? await openJournal(journalPath) : memoryJournal();
+  const identity = JSON.stringify({ endpoint: flags.endpoint, model: flags.model, packs: packs.map((p) => `${p.meta.pack_id}@${p.meta.version}`), scenarios: flags.scenario ?? [], repeat: flags.repeat, overrides, fromServer: Boolean(flags.samplingFromServer), thinking: flags.thinking ?? 'pack', control: flags.thinkingControl, tmax: flags.thinkingMaxTokens, timeout: flags.timeoutPerCase ?? null, ...(flags.stream ? { stream: true } : {}) });
+  if (journal.has('__run__') && journal.get('__run__') !== identity) {
+    await journal.close();
+    throw new InputError(`journal ${journalPath} belongs to a different run (other endpoint, model, packs or sampling); use --fresh to discard it or --journal to choose another file`);
+  }
+  const resumed = journal.entries().filter((e) => !e.key.startsWith('__')).length;
+  if (resumed > 0 && !flags.quiet) process.stderr.write(`resuming from ${journalPath}: ${resumed} scenario(s) already done\n`);
+  await journal.append('__run__', identity);
+
+  let result;
+  try {
+    result = await runQuality(
+      {
+        endpoint: flags.endpoint,
+        model: flags.model,
+        packs,
+        mode,
+        scenarios: flags.scenario ?? [],
+        repeat: flags.repeat,
+        concurrency: flags.concurrency,
+        sampling: {
+          ...(flags.thinking ? { thinking: flags.thinking === 'on' } : {}),
+          thinkingControl: flags.thinkingControl,
+          thinkingMaxTokens: flags.thinkingMaxTokens,
+          overrides,
+          fromServer: Boolean(flags.samplingFromServer),
+        },
+        ...(flags.timeoutPerCase !== undefined ? { timeoutPerCaseSeconds: flags.timeoutPerCase } : {}),
+        ...(flags.stream ? { stream: true } : {}),
+      },
+      {
+        journal,
+        onScenario: flags.quiet
+          ? undefined
+          : (packId, run, done, total) =>
+              process.stderr.write(`[${done}/${total}] ${packId} ${run.id}${run.repeat_index > 1 ? `#${run.repeat_index}` : ''}: ${run.passed ? 'pass' : run.failure_mode} (${run.latency_seconds.toFixed(2)}s)\n`),
+      },
+    );
+  } finally {
+    await journal.close();
+  }
+  if (flags.saveJson) await writeQualityResult(flags.saveJson, result);
+  // The run is complete and saved: the next identical command starts fresh.
+  if (journalPath) await rm(journalPath, { force: true });
+  process.stdout.write(renderReport(result));
+  if (flags.saveJson) process.stdout.write(`saved ${flags.saveJson}\n`);
+  if (previous) {
+    const comparison = compareResults(previous, result);
+    process.stdout.write(`\n${renderComparison(comparison, flags.previousResult as string)}\n`);
+    if (flags.exitOnRegression && comparison.regressions.length > 0) return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,118 @@
+// What `nightshift sweep start|status|list|retry|skip|cancel` do, on the Temporal server named by the
+// standard environment configuration (TEMPORAL_ADDRESS, …). Loaded only when a sweep command runs.
+import { basename } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { InputError } from '../../activities/errors.js';
+import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
+import { skipModelSignal } from '../../workflows/definitions.js';
+import type { SweepResult } from '../../workflows/progress.js';
+import { openClient, webUiLink } from './connection.js';
+import { sweepProgress } from './progress.js';
+import { loadSweepFile, retrySweep, startSweep, waitForSweep } from './sweeps.js';
+import { formatDuration, summaryTable } from './summary.js';
+
+export interface StartFlags {
+  config: string;
+  endpoint?: string;
+  hostQueue?: string;
+  id?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+/** Exit code: 0 started (or, with --wait, every pair passed or skipped), 1 a pair failed. */
+export async function startAction(o: StartFlags): Promise<number> {
+  const input = await loadSweepFile(o.config, { ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.hostQueue ? { hostQueue: o.hostQueue } : {}) });
+  const { client, target, close } = await openClient();
+  try {
+    const handle = await startSweep(client, input, o.id);
+    process.stderr.write(`started sweep ${handle.workflowId} (${input.models.length} model(s) × ${input.suites.length} suite(s))\n`);
+    const link = webUiLink(undefined, target.namespace, handle.workflowId);
+    if (link) process.stderr.write(`Web UI: ${link}\n`);
+    if (!o.wait) {
+      process.stdout.write(`${handle.workflowId}\n`);
+      return 0;
+    }
+    const result = await waitForSweep(client, handle, { bars: !o.json && process.stderr.isTTY === true });
+    process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${summaryTable(result)}\n${countsLine(result)}\n`);
+    return result.counts.failed > 0 ? 1 : 0;
+  } finally {
+    await close();
+  }
+}
+
+export async function statusAction(id: string, o: { json?: boolean }): Promise<void> {
+  await withClient(async (client) => {
+    const progress = await sweepProgress(client, id);
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(progress, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`${id}: ${progress.state}${progress.retryOf ? ` (retry of ${progress.retryOf})` : ''}\n`);
+    for (const m of progress.models) {
+      process.stdout.write(`${m.model} [${m.state}]\n`);
+      for (const s of m.suites) {
+        const parts = [s.state, s.attempt ? `attempt ${s.attempt}` : '', s.percent !== undefined ? `${s.percent}%` : '', s.elapsedMs !== undefined ? `elapsed ${formatDuration(s.elapsedMs)}` : '', s.etaMs !== undefined ? `ETA ${formatDuration(s.etaMs)}` : '', s.shard ? basename(s.shard) : '', s.error ?? ''];
+        process.stdout.write(`  ${s.suite}: ${parts.filter(Boolean).join(' · ')}\n`);
+      }
+    }
+  });
+}
+
+export async function listAction(o: { limit: string }): Promise<void> {
+  await withClient(async (client) => {
+    let n = 0;
+    for await (const w of client.workflow.list({ query: `WorkflowType = '${benchmarkSweep.name}'` })) {
+      const memo = (w.memo ?? {}) as { models?: string[]; suites?: string[]; retryOf?: string };
+      process.stdout.write(`${w.workflowId}\t${w.status.name}\t${w.startTime.toISOString()}\t${(memo.models ?? []).length} model(s) × ${(memo.suites ?? []).length} suite(s)${memo.retryOf ? `\tretry of ${memo.retryOf}` : ''}\n`);
+      if (++n >= Number(o.limit)) break;
+    }
+  });
+}
+
+/** Exit code: 0 something was queued or started, 1 nothing to retry. */
+export async function retryAction(id: string, o: { suite?: string; model?: string }): Promise<number> {
+  let code = 0;
+  await withClient(async (client) => {
+    const outcome = await retrySweep(client, id, { ...(o.suite ? { suite: o.suite } : {}), ...(o.model ? { model: o.model } : {}) });
+    if (outcome.kind === 'update') process.stdout.write(`queued in running sweep ${id}: ${outcome.queued.map((p) => `${p.model} · ${p.suite}`).join(', ')}\n`);
+    else if (outcome.kind === 'new-sweep') {
+      process.stderr.write(`started ${outcome.workflowId} for ${outcome.pairs.length} failed pair(s)\n`);
+      process.stdout.write(`${outcome.workflowId}\n`);
+    } else {
+      process.stderr.write(`nothing to retry: ${outcome.reason}\n`);
+      code = 1;
+    }
+  });
+  return code;
+}
+
+export async function skipAction(id: string, o: { model: string; reason?: string }): Promise<void> {
+  await withClient(async (client) => {
+    await client.workflow.getHandle(id).signal(skipModelSignal, { model: o.model, ...(o.reason ? { reason: o.reason } : {}) });
+    process.stderr.write(`asked ${id} to skip ${o.model}\n`);
+  });
+}
+
+export async function cancelAction(id: string): Promise<void> {
+  await withClient(async (client) => {
+    await client.workflow.getHandle(id).cancel();
+    process.stderr.write(`cancellation requested for ${id}\n`);
+  });
+}
+
+function countsLine(result: SweepResult): string {
+  return `${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped`;
+}
+
+async function withClient(fn: (client: Client) => Promise<void>): Promise<void> {
+  const { client, close } = await openClient();
+  try {
+    await fn(client);
+  } catch (error) {
+    if ((error as Error).name === 'WorkflowNotFoundError') throw new InputError((error as Error).message);
+    throw error;
+  } finally {
+    await close();
+  }
+}
