@@ -1,69 +1,73 @@
 #!/usr/bin/env bash
-# Installs llama-swap (the model-swapping proxy Nightshift benchmarks through) into .tools/bin, pinned
-# BY COMMIT: llama-swap's release tags (v1xx) are not semantic versions, so `go install …@latest`
-# resolves to an ancient v0.1.x. The pinned commit's module zip carries internal/server/ui_dist (the
-# built UI is committed there), so a plain `go install` builds without a UI build step.
+# Installs llama-swap (the model-swapping proxy Nightshift benchmarks through) into .tools/bin, built
+# from the vendored source tarball ../shared/vendor/llama-swap-v250-src.tar.gz (release v250, commit
+# 60226b63; its sha256 is checked first). `go build .` fetches the Go dependencies go.sum pins from the
+# Go module proxy. A plain build serves no web UI (the UI needs the `embed_ui` tag and an npm build);
+# Nightshift only uses the API.
 #
-# Idempotent: an existing pinned binary is reused. Prints the binary's path as its LAST stdout line
-# (test/support/tools.ts reads it).
+# Idempotent: an existing v250 binary that answers -version is reused. Prints the binary's path as its
+# LAST stdout line (test/support/tools.ts reads it).
 #
-#   LLAMA_SWAP_BIN=/path/to/llama-swap   use an existing binary instead (e.g. Homebrew's on a Mac)
-#   LLAMA_SWAP_COMMIT=<sha>              build another commit
-#
-# When the Go module proxy refuses the module (it answers 403 "not available" in some sandboxes), the
-# script says so on stderr, prints no path and exits 0, so CI's install loop continues; tests that need
-# llama-swap then report themselves skipped with that reason. Any other failure exits non-zero.
+#   LLAMA_SWAP_BIN=/path/to/llama-swap    use an existing binary instead (e.g. Homebrew's on a Mac)
+#   NIGHTSHIFT_VENDOR_DIR=/path/to/vendor where the tarball is (default: ../shared/vendor)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+SETUP_NAME=install-llama-swap
+# shellcheck source=lib/common.sh
+. deploy/setup/lib/common.sh
 
-COMMIT="${LLAMA_SWAP_COMMIT:-02e015fa49d6d3871d6f57e15373e7fb7051062c}"
-MODULE=github.com/mostlygeek/llama-swap
+VERSION=v250
+COMMIT=60226b63
+TARBALL="llama-swap-$VERSION-src.tar.gz"
+SHA256="4e6c323340f6fc03442d0925d8e98eff42d3272c73aa21ab40e6781de2cb4d57"
 BIN_DIR="$PWD/.tools/bin"
-DEST="$BIN_DIR/llama-swap-${COMMIT:0:12}"
+DEST="$BIN_DIR/llama-swap-$VERSION"
 
-if [ -n "${LLAMA_SWAP_BIN:-}" ]; then
-  if [ ! -x "$LLAMA_SWAP_BIN" ]; then
-    echo "LLAMA_SWAP_BIN=$LLAMA_SWAP_BIN is not an executable file" >&2
-    exit 1
-  fi
-  echo "$LLAMA_SWAP_BIN"
-  exit 0
-fi
+use_given_executable LLAMA_SWAP_BIN
 
-if [ -x "$DEST" ]; then
+if [ -x "$DEST" ] && "$DEST" -version 2>/dev/null | grep -q "version: $VERSION "; then
+  ln -sfn "$(basename "$DEST")" "$BIN_DIR/llama-swap"
   echo "$DEST"
   exit 0
 fi
 
+verify_sha256 "$VENDOR/$TARBALL" "$SHA256"
 if ! command -v go >/dev/null 2>&1; then
-  echo "install-llama-swap: Go is not installed (needed to build llama-swap from the module proxy);" \
-    "install Go or set LLAMA_SWAP_BIN" >&2
+  echo "install-llama-swap: Go is not installed (needed to build llama-swap $VERSION); install Go or set LLAMA_SWAP_BIN" >&2
   exit 1
 fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "install-llama-swap: building $MODULE@${COMMIT:0:12} …" >&2
-# GOFLAGS=-mod=mod: never consult a go.mod/vendor of the surrounding directory.
-if ! GOBIN="$work/bin" GOFLAGS=-mod=mod GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" \
-  go install "$MODULE@$COMMIT" >"$work/log" 2>&1; then
-  cat "$work/log" >&2
-  if grep -qE '403 Forbidden|410 Gone|not available' "$work/log"; then
-    echo "install-llama-swap: NOT INSTALLED — the Go module proxy refuses $MODULE here." \
-      "Set LLAMA_SWAP_BIN to an existing llama-swap binary to run the llama-swap integration tests." >&2
-    exit 0
-  fi
-  echo "install-llama-swap: go install failed (see above)" >&2
+tar -xzf "$VENDOR/$TARBALL" -C "$work"
+src="$work/llama-swap-$VERSION"
+if [ ! -f "$src/go.mod" ]; then
+  echo "install-llama-swap: $TARBALL has no llama-swap-$VERSION/go.mod" >&2
   exit 1
 fi
 
-mkdir -p "$BIN_DIR"
-built="$(find "$work/bin" -type f -name 'llama-swap*' | head -n 1)"
-if [ -z "$built" ]; then
-  echo "install-llama-swap: go install produced no llama-swap binary in $work/bin" >&2
+echo "install-llama-swap: building llama-swap $VERSION ($COMMIT) with $(go version) …" >&2
+# -mod=readonly: build exactly what go.mod/go.sum pin (the module proxy serves them, checked against
+# go.sum). GOTOOLCHAIN=auto lets an older local Go fetch the toolchain go.mod asks for (go 1.26.1) from the
+# module proxy. -buildvcs=false: the tarball is no repository (and must not pick up a surrounding one).
+# main.version/commit are what `llama-swap -version` and /api/version report (the Makefile sets them so).
+start=$SECONDS
+if ! (cd "$src" && GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" \
+  go build -trimpath -ldflags "-X main.version=$VERSION -X main.commit=$COMMIT" -o "$work/llama-swap" . \
+  >"$work/log" 2>&1); then
+  cat "$work/log" >&2
+  echo "install-llama-swap: go build failed (see above)" >&2
   exit 1
 fi
-mv "$built" "$DEST.tmp"
+echo "install-llama-swap: built in $((SECONDS - start))s" >&2
+
+if ! "$work/llama-swap" -version >&2; then
+  echo "install-llama-swap: the built binary does not run (-version failed)" >&2
+  exit 1
+fi
+mkdir -p "$BIN_DIR"
+mv "$work/llama-swap" "$DEST.tmp"
 mv "$DEST.tmp" "$DEST"
 ln -sfn "$(basename "$DEST")" "$BIN_DIR/llama-swap"
+echo "install-llama-swap: installed $DEST (symlink $BIN_DIR/llama-swap)" >&2
 echo "$DEST"

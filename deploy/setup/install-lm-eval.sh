@@ -13,6 +13,9 @@
 # relies on that); the suite runs `<python> -m lm_eval`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+SETUP_NAME=install-lm-eval
+# shellcheck source=lib/common.sh
+. deploy/setup/lib/common.sh
 VENV=".tools/lm-eval-venv"
 LM_EVAL="lm-eval==0.4.13"
 DEPS=(
@@ -43,11 +46,7 @@ ready() {
 }
 
 if ! ready; then
-  PY="$(command -v python3 || command -v python || true)"
-  if [ -z "$PY" ] || ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)'; then
-    echo "install-lm-eval: Python >= 3.10 is needed for $LM_EVAL (found: ${PY:-none})" >&2
-    exit 1
-  fi
+  find_python
   rm -f "$STAMP"
   [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV" >&2
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps "$LM_EVAL" "${DEPS[@]}" "${EXTRA[@]}" >&2
