@@ -17,7 +17,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     if (missing.length === 0) return true;
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type as keyof typeof INDEXED_VALUE_TYPE]])),
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]])),
     });
     return true;
   } catch {

@@ -69,7 +69,7 @@ export function parseConfigText(text: string, source: string): ConfigText {
     return { data, source };
   }
   try {
-    return { data: parse(text) as Record<string, unknown>, toml: text, source };
+    return { data: parse(text), toml: text, source };
   } catch (error) {
     if (error instanceof TomlError) {
       throw new ConfigError(`${source}:${error.line}:${error.column}: invalid TOML: ${error.message.split('\n')[0]}`);

@@ -72,7 +72,7 @@ export function commonGenKwargs(items: readonly GenKwargs[]): GenKwargs {
     if (value === undefined) continue;
     if (items.every((item) => (item as Record<string, number | undefined>)[key] === value)) out[key] = value;
   }
-  return out as GenKwargs;
+  return out;
 }
 
 function numberSetting(value: unknown, file: string, path: string): number {

@@ -111,7 +111,7 @@ async function selectRows(source: DatasetSource, filter: ResultFilter, condition
     const statement = await connection.prepare(`SELECT ${SELECT_COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ${tail}`);
     bindSource(statement);
     filters.forEach(([, value], i) => statement.bindVarchar(next + i, value));
-    return (await statement.runAndReadAll()).getRowObjectsJson() as Record<string, unknown>[];
+    return (await statement.runAndReadAll()).getRowObjectsJson();
   });
 }
 

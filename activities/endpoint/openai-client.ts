@@ -322,9 +322,9 @@ function readStream(
       now = wire.nextChunkAt(performance.now());
       if (settled) return; // after [DONE]: the rest (normally nothing) drains to the end
       bytes += piece.length;
-      if (bytes > maxBytes) return fail(new EndpointError('response_too_large', `response exceeded ${maxBytes} bytes; stopped reading`));
+      if (bytes > maxBytes) { fail(new EndpointError('response_too_large', `response exceeded ${maxBytes} bytes; stopped reading`)); return; }
       parser.feed(decoder.decode(piece, STREAM_DECODE));
-      if (failure) return fail(failure);
+      if (failure) { fail(failure); return; }
       if (done) {
         // The reply is complete: resolve now. The body drains in the background and frees the
         // connection; a server that never ends its response after [DONE] gets that connection closed
@@ -339,8 +339,8 @@ function readStream(
     body.on('end', () => {
       if (settled) return;
       parser.reset({ consume: true });
-      if (failure) return fail(failure);
-      if (!done && !assembler.sawFinish) return fail(new EndpointError('connection_lost', 'stream ended without [DONE] or a finish_reason (truncated)'));
+      if (failure) { fail(failure); return; }
+      if (!done && !assembler.sawFinish) { fail(new EndpointError('connection_lost', 'stream ended without [DONE] or a finish_reason (truncated)')); return; }
       if (!done) record.endAt = performance.now();
       settled = true;
       resolve();

@@ -43,25 +43,25 @@ export async function writeParquet(rows: readonly ShardRow[], filePath: string):
 
 function bindScalar(statement: DuckDBPreparedStatement, index: number, kind: ColumnKind, value: unknown): void {
   const v = toValue(kind, value);
-  if (v === null) return statement.bindNull(index);
+  if (v === null) { statement.bindNull(index); return; }
   switch (kind) {
     case 'VARCHAR':
     case 'TIMESTAMPTZ':
-      return statement.bindVarchar(index, v as string);
+      { statement.bindVarchar(index, v as string); return; }
     case 'BIGINT':
-      return statement.bindBigInt(index, v as bigint);
+      { statement.bindBigInt(index, v as bigint); return; }
     case 'INTEGER':
-      return statement.bindInteger(index, v as number);
+      { statement.bindInteger(index, v as number); return; }
     case 'DOUBLE':
-      return statement.bindDouble(index, v as number);
+      { statement.bindDouble(index, v as number); return; }
     case 'BOOLEAN':
-      return statement.bindBoolean(index, v as boolean);
+      { statement.bindBoolean(index, v as boolean); return; }
     case 'TAGS':
-      return statement.bindMap(index, v as ReturnType<typeof mapValue>, TAGS_TYPE);
+      { statement.bindMap(index, v as ReturnType<typeof mapValue>, TAGS_TYPE); return; }
     case 'MEMORY':
-      return statement.bindList(index, v as ReturnType<typeof listValue>, MEMORY_TYPE);
+      { statement.bindList(index, v as ReturnType<typeof listValue>, MEMORY_TYPE); return; }
     case 'ERRORS':
-      return statement.bindList(index, v as ReturnType<typeof listValue>, ERRORS_TYPE);
+      { statement.bindList(index, v as ReturnType<typeof listValue>, ERRORS_TYPE); return; }
   }
 }
 

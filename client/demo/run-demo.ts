@@ -55,7 +55,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const handle = await startSweep(client, input);
     const link = webUiLink(server.uiUrl, 'default', handle.workflowId);
     say(`sweep ${handle.workflowId}: ${input.models.length} models × ${input.suites.length} suites (${input.suites.join(', ')})`);
-    const result = await waitForSweep(client, handle, { bars: process.stderr.isTTY === true });
+    const result = await waitForSweep(client, handle, { bars: process.stderr.isTTY });
 
     process.stdout.write(`\n${summaryTable(result)}\n`);
     process.stdout.write(`${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped\n\n`);

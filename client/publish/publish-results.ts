@@ -64,7 +64,7 @@ async function buildEnvelope(results: string, options: PublishCommandOptions, lo
   };
   // Loaded on demand: the converters are only needed when RESULTS is a tool's output.
   const { getConverter } = await import('../../activities/converters/registry.js');
-  const converter = getConverter(options.kind as ConverterKind);
+  const converter = getConverter(options.kind);
   log.debug({ kind: converter.kind, file: results }, 'converting');
   return converter.convert(results, context);
 }
@@ -83,7 +83,7 @@ async function readEnvelopeFile(file: string): Promise<Record<string, unknown>> 
     throw new InputError(`${file} is not JSON: ${(error as Error).message}`);
   }
   if (!isRecord(parsed)) throw new InputError(`${file} is not a JSON object (an envelope)`);
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 function applyOverrides(envelope: Record<string, unknown>, fields: Partial<Record<keyof Envelope, unknown>>, tags: Record<string, string>) {

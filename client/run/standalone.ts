@@ -82,7 +82,7 @@ export async function runStandalone(suite: PerfSuiteName, options: RunOptions): 
   const system = options.system ?? (await detectSystem({ runner: options.runner }));
   const target = memoryTargetOption(options);
   const journal: Journal = options.journal ? await openJournal(options.journal) : memoryJournal();
-  const bar = progressBar(options.progress !== false && process.stderr.isTTY === true);
+  const bar = progressBar(options.progress !== false && process.stderr.isTTY);
   const ref = { endpoint: options.endpoint, model: options.model };
   const watch =
     options.memory === false

@@ -25,18 +25,18 @@ export async function setFaults(ctx: SimContext, req: IncomingMessage, res: Serv
   try {
     body = await readJsonBody(req);
   } catch (error) {
-    if (error instanceof HttpError) return sendError(res, error.status, error.message);
+    if (error instanceof HttpError) { sendError(res, error.status, error.message); return; }
     throw error;
   }
   const targets = body.model === undefined ? ctx.pool.order : [ctx.pool.get(String(body.model))].filter((m) => m !== undefined);
-  if (targets.length === 0) return sendError(res, 404, `unknown model ${JSON.stringify(body.model)}; simulated models: ${ctx.pool.ids().join(', ')}`);
+  if (targets.length === 0) { sendError(res, 404, `unknown model ${JSON.stringify(body.model)}; simulated models: ${ctx.pool.ids().join(', ')}`); return; }
   const extra = Object.keys(body).filter((k) => k !== 'model' && k !== 'faults');
-  if (extra.length) return sendError(res, 400, `unknown key(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected "model" and "faults"`);
+  if (extra.length) { sendError(res, 400, `unknown key(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected "model" and "faults"`); return; }
   let faults;
   try {
     faults = parseFaults(body.faults ?? {});
   } catch (error) {
-    if (error instanceof ConfigError) return sendError(res, 400, error.message);
+    if (error instanceof ConfigError) { sendError(res, 400, error.message); return; }
     throw error;
   }
   for (const m of targets) m.faults = faults;
@@ -47,6 +47,6 @@ export async function setFaults(ctx: SimContext, req: IncomingMessage, res: Serv
 /** llama-server's readiness probe: 503 while loading, 200 when ready (llama-swap polls this). */
 export function plainHealth(ctx: SimContext, res: ServerResponse): void {
   const model = ctx.pool.order[0];
-  if (model?.state === 'ready') return sendJson(res, 200, { status: 'ok' });
+  if (model?.state === 'ready') { sendJson(res, 200, { status: 'ok' }); return; }
   sendJson(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
 }

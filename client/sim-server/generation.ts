@@ -95,7 +95,7 @@ export class Generation implements TimelineEvent {
       this.ctx.crash(`crash_after_tokens on request ${this.model.requestCount} of ${this.model.spec.id}`);
       return;
     }
-    if (this.faults.disconnectAfter >= 0) return this.cut();
+    if (this.faults.disconnectAfter >= 0) { this.cut(); return; }
     this.generated = this.plans.reduce((sum, p) => sum + p.tokens, 0);
     const usage = usageOf(this.request.promptTokens, this.generated);
     const timings = llamaTimings(this.request.promptTokens, this.timing.promptMs, this.generated, this.timing.predictedMs);

@@ -42,7 +42,7 @@ export async function upstream(ctx: SimContext, req: IncomingMessage, res: Serve
     .sort((a, b) => b.spec.id.length - a.spec.id.length)[0];
   if (!model) {
     ctx.stats.request('/upstream/{model}');
-    return sendSwapError(req, res, 400, 'model id required in path');
+    sendSwapError(req, res, 400, 'model id required in path'); return;
   }
   const tail = rest.slice(model.spec.id.length);
   const route = tail === '/health' ? ROUTE_UPSTREAM_HEALTH : '/upstream/{model}' + tail;
@@ -55,10 +55,10 @@ export async function upstream(ctx: SimContext, req: IncomingMessage, res: Serve
     await ctx.pool.ensureLoaded(model);
   } catch (error) {
     if (!(error instanceof LoadError)) throw error;
-    return sendSwapError(req, res, 502, `unable to start process: ${error.message}`);
+    sendSwapError(req, res, 502, `unable to start process: ${error.message}`); return;
   }
   // The upstream is a llama-server-like process: it has /health and nothing else worth emulating here.
-  if (tail === '/health') return sendJson(res, 200, { status: 'ok' });
+  if (tail === '/health') { sendJson(res, 200, { status: 'ok' }); return; }
   sendText(res, 404, '404 page not found');
 }
 
@@ -71,7 +71,7 @@ export function unloadAllApi(ctx: SimContext, res: ServerResponse): void {
 export function unloadOneApi(ctx: SimContext, req: IncomingMessage, res: ServerResponse, id: string): void {
   const model = ctx.pool.get(id);
   ctx.stats.request(ROUTE_UNLOAD_ONE_API, model?.spec.id);
-  if (!model) return sendSwapError(req, res, 404, 'Model not found');
+  if (!model) { sendSwapError(req, res, 404, 'Model not found'); return; }
   ctx.pool.unload(model, `POST /api/models/unload/${id}`);
   sendText(res, 200, 'OK');
 }

@@ -66,7 +66,7 @@ export async function handleInference(
     const id = forced?.spec.id ?? (ctx.plain ? ctx.pool.order[0]?.spec.id : named);
     ctx.stats.request(route, id);
     if (id !== undefined) ctx.stats.failed(id);
-    if (error instanceof HttpError) return sendError(res, error.status, error.message, error.type);
+    if (error instanceof HttpError) { sendError(res, error.status, error.message, error.type); return; }
     throw error;
   }
   const model = forced ?? resolveModel(ctx, req, res, request.model);
@@ -79,11 +79,11 @@ export async function handleInference(
     ctx.stats.failed(model.spec.id);
     ctx.requestEnded(model);
   };
-  if (faults.crashNow) return ctx.crash(`crash_on_request ${ordinal} of ${model.spec.id}`);
+  if (faults.crashNow) { ctx.crash(`crash_on_request ${ordinal} of ${model.spec.id}`); return; }
 
   let waited = false;
   if (model.state !== 'ready') {
-    if (ctx.plain) return fail(503, 'Loading model', 'unavailable_error');
+    if (ctx.plain) { fail(503, 'Loading model', 'unavailable_error'); return; }
     try {
       waited = true;
       await ctx.pool.ensureLoaded(model);
@@ -103,16 +103,16 @@ export async function handleInference(
     return;
   }
   if (request.promptTokens > model.spec.context_length) {
-    return fail(
+    fail(
       400,
       `the request exceeds the available context size (${request.promptTokens} prompt tokens > ${model.spec.context_length}), try increasing it`,
       'exceed_context_size_error',
-    );
+    ); return;
   }
-  if (faults.status === 429) return fail(429, `simulated rate limit on ${model.spec.id}`, 'rate_limit_error', { 'retry-after': '1' });
-  if (faults.status) return fail(faults.status, `simulated server error on ${model.spec.id}`, 'server_error');
+  if (faults.status === 429) { fail(429, `simulated rate limit on ${model.spec.id}`, 'rate_limit_error', { 'retry-after': '1' }); return; }
+  if (faults.status) { fail(faults.status, `simulated server error on ${model.spec.id}`, 'server_error'); return; }
   if (!model.canAdmit()) {
-    return fail(429, `Too many requests: ${model.spec.id} is decoding its ${model.spec.batching.slots} concurrent requests (simulated)`, 'rate_limit_error');
+    fail(429, `Too many requests: ${model.spec.id} is decoding its ${model.spec.batching.slots} concurrent requests (simulated)`, 'rate_limit_error'); return;
   }
   const slotWait = model.acquireSlot();
   if (slotWait) {

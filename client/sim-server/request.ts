@@ -72,7 +72,7 @@ function checkCommon(body: Record<string, unknown>): {
   const rawStop = body.stop;
   let stop: string[] = [];
   if (typeof rawStop === 'string') stop = [rawStop];
-  else if (Array.isArray(rawStop) && rawStop.every((x) => typeof x === 'string')) stop = rawStop as string[];
+  else if (Array.isArray(rawStop) && rawStop.every((x) => typeof x === 'string')) stop = rawStop;
   else if (rawStop !== undefined && rawStop !== null) bad('"stop" must be a string or an array of strings');
   if (body.ignore_eos !== undefined && body.ignore_eos !== null && typeof body.ignore_eos !== 'boolean') bad('"ignore_eos" must be a boolean');
   return { model, stream, includeUsage, maxTokens, stop: stop.filter((x) => x !== ''), ignoreEos: body.ignore_eos === true };
@@ -132,7 +132,7 @@ export function parseChatRequest(body: Record<string, unknown>): SimRequest {
   }
   let toolChoice = 'auto';
   let forcedTool: string | undefined;
-  const tc = body.tool_choice as unknown;
+  const tc = body.tool_choice;
   if (typeof tc === 'string') {
     if (!['auto', 'none', 'required'].includes(tc)) bad(`"tool_choice" must be "auto", "none", "required" or a function, got ${JSON.stringify(tc)}`);
     toolChoice = tc;
@@ -175,8 +175,8 @@ export function parseCompletionRequest(body: Record<string, unknown>): SimReques
   if (typeof p === 'string') prompts = [{ tokens: countTokens(p), text: p, ids: undefined }];
   else if (isIntArray(p) && p.length > 0) prompts = [{ tokens: p.length, text: p.join(' '), ids: p }];
   else if (Array.isArray(p) && p.length > 0 && p.every((x) => typeof x === 'string'))
-    prompts = (p as string[]).map((text) => ({ tokens: countTokens(text), text, ids: undefined }));
-  else if (Array.isArray(p) && p.length > 0 && p.every(isIntArray)) prompts = (p as number[][]).map((ids) => ({ tokens: ids.length, text: ids.join(' '), ids }));
+    prompts = (p).map((text) => ({ tokens: countTokens(text), text, ids: undefined }));
+  else if (Array.isArray(p) && p.length > 0 && p.every(isIntArray)) prompts = (p).map((ids) => ({ tokens: ids.length, text: ids.join(' '), ids }));
   else bad('"prompt" must be a string, an array of strings, an array of token ids or an array of such arrays');
   if (common.stream && prompts.length > 1) bad('streaming a batch of prompts is not supported by the simulator');
   if ((body.best_of ?? 1) !== 1) bad('"best_of" other than 1 is not supported by the simulator');

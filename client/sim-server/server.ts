@@ -125,21 +125,21 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === openai.ROUTE_CHAT) return openai.handleInference(ctx, req, res, 'chat');
     if (method === 'POST' && path === openai.ROUTE_COMPLETIONS) return openai.handleInference(ctx, req, res, 'completion');
-    if (method === 'GET' && path === openai.ROUTE_MODELS) return openai.listModels(ctx, res);
-    if (path === '/sim/stats' && method === 'GET') return admin.stats(ctx, res);
-    if (path === '/sim/stats/reset' && method === 'POST') return admin.resetStats(ctx, res);
+    if (method === 'GET' && path === openai.ROUTE_MODELS) { openai.listModels(ctx, res); return; }
+    if (path === '/sim/stats' && method === 'GET') { admin.stats(ctx, res); return; }
+    if (path === '/sim/stats/reset' && method === 'POST') { admin.resetStats(ctx, res); return; }
     if (path === '/sim/faults' && method === 'POST') return admin.setFaults(ctx, req, res);
     if (plain) {
-      if (path === '/health' && method === 'GET') return admin.plainHealth(ctx, res);
+      if (path === '/health' && method === 'GET') { admin.plainHealth(ctx, res); return; }
     } else {
-      if (path === '/health' && method === 'GET') return sendText(res, 200, 'OK');
-      if (path === swap.ROUTE_RUNNING && method === 'GET') return swap.running(ctx, req, res);
+      if (path === '/health' && method === 'GET') { sendText(res, 200, 'OK'); return; }
+      if (path === swap.ROUTE_RUNNING && method === 'GET') { swap.running(ctx, req, res); return; }
       if (path.startsWith('/upstream/')) return swap.upstream(ctx, req, res, decodeURIComponent(path.slice('/upstream/'.length)));
-      if (path === swap.ROUTE_UNLOAD_API && method === 'POST') return swap.unloadAllApi(ctx, res);
+      if (path === swap.ROUTE_UNLOAD_API && method === 'POST') { swap.unloadAllApi(ctx, res); return; }
       if (path.startsWith(`${swap.ROUTE_UNLOAD_API}/`) && method === 'POST') {
-        return swap.unloadOneApi(ctx, req, res, decodeURIComponent(path.slice(swap.ROUTE_UNLOAD_API.length + 1)));
+        swap.unloadOneApi(ctx, req, res, decodeURIComponent(path.slice(swap.ROUTE_UNLOAD_API.length + 1))); return;
       }
-      if (path === swap.ROUTE_UNLOAD && method === 'GET') return swap.unloadAllLegacy(ctx, res);
+      if (path === swap.ROUTE_UNLOAD && method === 'GET') { swap.unloadAllLegacy(ctx, res); return; }
     }
     ctx.stats.request('(not found)');
     sendError(res, 404, `no route for ${method} ${path} on the simulated endpoint${plain ? ' (plain mode: no llama-swap routes)' : ''}`, 'not_found_error');

@@ -15,13 +15,13 @@ export interface SimProcess {
 export async function spawnSimServer(args: string[], options: { startTimeoutMs?: number } = {}): Promise<SimProcess> {
   const child = spawn(process.execPath, [bin, 'sim-server', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr.push(chunk);
     if (stderr.length > 50) stderr.shift();
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`sim-server did not start within ${options.startTimeoutMs ?? 30_000} ms`)), options.startTimeoutMs ?? 30_000);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     const fail = (error: Error) => {
       clearTimeout(timer);
       lines.close();

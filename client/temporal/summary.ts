@@ -30,7 +30,7 @@ export function progressBars(stream: NodeJS.WritableStream = process.stderr) {
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
-      stream: stream as NodeJS.WriteStream,
+      stream: stream,
       noTTYOutput: !(stream as NodeJS.WriteStream).isTTY,
       notTTYSchedule: 10_000,
     },

@@ -33,7 +33,7 @@ export async function startAction(o: StartFlags): Promise<number> {
       process.stdout.write(`${handle.workflowId}\n`);
       return 0;
     }
-    const result = await waitForSweep(client, handle, { bars: !o.json && process.stderr.isTTY === true });
+    const result = await waitForSweep(client, handle, { bars: !o.json && process.stderr.isTTY });
     process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${summaryTable(result)}\n${countsLine(result)}\n`);
     return result.counts.failed > 0 ? 1 : 0;
   } finally {

@@ -13,5 +13,5 @@ export function makeLogger(format: LogFormat, level: LogLevel, command: string):
     const pairs = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     process.stderr.write(`${at}: ${message ?? ''}${pairs.length ? ` ${pairs.join(' ')}` : ''}\n`);
   };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') } as Logger;
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -40,7 +40,7 @@ export async function startViewer(store: ViewerStore, options: { host?: string; 
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (req.method !== 'GET') return send(405, 'text/plain', 'only GET is served');
+    if (req.method !== 'GET') { send(405, 'text/plain', 'only GET is served'); return; }
     if (url.pathname.startsWith('/api/')) {
       handleApi(store, settings, url.pathname, url.searchParams)
         .then((body) => send(200, 'application/json', JSON.stringify(body)))
@@ -51,7 +51,7 @@ export async function startViewer(store: ViewerStore, options: { host?: string; 
       return;
     }
     const file = STATIC_FILES[url.pathname];
-    if (!file) return send(404, 'text/plain', `not found: ${url.pathname}`);
+    if (!file) { send(404, 'text/plain', `not found: ${url.pathname}`); return; }
     readFile(file)
       .then((body) => send(200, TYPES[extname(file)] ?? 'application/octet-stream', body))
       .catch((error: Error) => send(500, 'text/plain', error.message));

@@ -56,7 +56,7 @@ async function startSim(configPath: string): Promise<Sim> {
   const child = spawn(process.execPath, ['client/bin/nightshift.mjs', 'sim-server', '--port', '0', '--config', configPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`sim-server exited with ${code} before listening`)));
     lines.once('line', (line) => {

@@ -55,7 +55,7 @@ async function worker(name: string): Promise<Child> {
   });
   child.process.stderr?.on('data', () => {});
   children.push(child);
-  void name;
+  name;
   return child;
 }
 
@@ -98,7 +98,7 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     let w = await worker('first');
 
     // Baseline: the same suite without faults, to know how many requests a clean run sends.
-    const base = (await (await startSweep(['sim-base'], url)).result()) as SweepResult;
+    const base = (await (await startSweep(['sim-base'], url)).result());
     expect(base.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
     const clean = await simStats(url, 'sim-base');
 
@@ -110,7 +110,7 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     expect(before).toBeLessThan(CELLS.length);
     w = await worker('second');
 
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
     const pair = result.models[0]?.suites[0];
     expect(pair?.attempt).toBe(2);
@@ -136,7 +136,7 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     await new Promise((r) => setTimeout(r, 1500));
     h.server = await startDevServer({ temporalPath: ensureTool('temporal'), uiPort: false, dbFile, port });
 
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
     expect(await shards('ttft', 'sim-restart')).toHaveLength(1);
     // The simulated server is its own process here, so the suite's peak memory reaches the envelope.
@@ -160,7 +160,7 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     const handle = await startSweep(['sim-crash'], url);
     expect(await first.exited).toBe(70);
     await sim([simModel('sim-crash')], port);
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
     expect(result.models[0]?.suites[0]?.attempt).toBeGreaterThanOrEqual(2);
     expect(await shards('ttft', 'sim-crash')).toHaveLength(1);
@@ -170,7 +170,7 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     const dying = await sim([simModel('sim-dead', { crash_on_request: 4 }), simModel('sim-next')]);
     const deadUrl = dying.ready.url as string;
     const permanent = await startSweep(['sim-dead', 'sim-next'], deadUrl, { suiteAttempts: 2 });
-    const final = (await permanent.result()) as SweepResult;
+    const final = (await permanent.result());
     const [dead, next] = final.models;
     expect(dead?.suites[0]?.state).toBe('failed');
     expect(dead?.suites[0]?.attempt).toBe(2);

@@ -161,7 +161,7 @@ describe('sweep with the lm-eval reasoning suite (real lm-eval, simulated endpoi
     expect(await registered()).toEqual([]);
     const atReap = chatRequests();
 
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
     const pair = result.models[0]?.suites[0];
     expect(pair?.state).toBe('passed');

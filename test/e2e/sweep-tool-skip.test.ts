@@ -64,7 +64,7 @@ describe('sweep suites run by a chosen external tool', { timeout: 120_000 }, () 
         },
       ],
     });
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 0, failed: 0, skipped: 2 });
     expect(result.models[0]?.state).toBe('skipped');
     const [throughput, toolCalling] = result.models[0]?.suites ?? [];

@@ -44,7 +44,7 @@ export async function stream(url: string, body: Record<string, unknown>): Promis
   const decoder = new TextDecoder();
   if (res.body) {
     for await (const chunk of res.body) {
-      const text = decoder.decode(chunk as Uint8Array, { stream: true });
+      const text = decoder.decode(chunk, { stream: true });
       raw += text;
       parser.feed(text);
     }
@@ -88,7 +88,7 @@ export async function spawnSim(args: string[]): Promise<SpawnedSim> {
         try {
           resolve((JSON.parse(out.slice(0, nl)) as { url: string }).url);
         } catch (error) {
-          reject(error as Error);
+          reject(error);
         }
       }
     });

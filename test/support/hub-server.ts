@@ -61,37 +61,37 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       state.requests.push({ route, repo, status, authorized: auth !== undefined });
     if (!match || req.method !== 'POST') {
       record('other', '', 404);
-      return send(res, 404, { error: 'Not found' });
+      send(res, 404, { error: 'Not found' }); return;
     }
     const [, repo = '', route, branch = 'main'] = match as unknown as [string, string, HubRoute, string];
     const fault = faults.findIndex((f) => f.route === route);
     if (fault >= 0) {
       const { status } = faults.splice(fault, 1)[0]!;
       record(route, repo, status);
-      return send(res, status, { error: `scripted failure ${status}` });
+      send(res, status, { error: `scripted failure ${status}` }); return;
     }
     if (!auth || !(writeTokens.has(auth) || readTokens.has(auth))) {
       record(route, repo, 401);
-      return send(res, 401, { error: 'Invalid credentials in Authorization header' });
+      send(res, 401, { error: 'Invalid credentials in Authorization header' }); return;
     }
     if (!repos.has(repo)) {
       record(route, repo, 404);
-      return send(res, 404, { error: 'Repository not found' });
+      send(res, 404, { error: 'Repository not found' }); return;
     }
     if (route !== 'paths-info' && !writeTokens.has(auth)) {
       record(route, repo, 403);
-      return send(res, 403, { error: 'You do not have write access to this repository' });
+      send(res, 403, { error: 'You do not have write access to this repository' }); return;
     }
     const repoFiles = state.files.get(repo) ?? new Map<string, Buffer>();
     state.files.set(repo, repoFiles);
     record(route, repo, 200);
     if (route === 'paths-info') {
       const { paths } = JSON.parse(body.toString('utf8')) as { paths: string[] };
-      return send(res, 200, paths.filter((p) => repoFiles.has(p)).map((p) => ({ path: p, type: 'file', oid: sha1(repoFiles.get(p)!), size: repoFiles.get(p)!.length })));
+      send(res, 200, paths.filter((p) => repoFiles.has(p)).map((p) => ({ path: p, type: 'file', oid: sha1(repoFiles.get(p)!), size: repoFiles.get(p)!.length }))); return;
     }
     if (route === 'preupload') {
       const { files } = JSON.parse(body.toString('utf8')) as { files: Array<{ path: string }> };
-      return send(res, 200, { files: files.map((f) => ({ path: f.path, uploadMode: 'regular', shouldIgnore: false })) });
+      send(res, 200, { files: files.map((f) => ({ path: f.path, uploadMode: 'regular', shouldIgnore: false })) }); return;
     }
     const lines = body.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; value: Record<string, string> });
     const header = lines.find((l) => l.key === 'header');
@@ -101,7 +101,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
     for (const f of files) repoFiles.set(f.path, f.content);
     state.commits.push({ repo, branch, summary: String(header?.value.summary ?? ''), files });
     const oid = createHash('sha1').update(String(++commitCount)).digest('hex');
-    return send(res, 200, { success: true, commitOid: oid, commitUrl: `${url}/datasets/${repo}/commit/${oid}` });
+    send(res, 200, { success: true, commitOid: oid, commitUrl: `${url}/datasets/${repo}/commit/${oid}` });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

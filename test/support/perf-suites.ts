@@ -5,7 +5,7 @@ import { perfConfigSpec, type PerfSuiteName } from '../../activities/suites/perf
 import { runPerfSuite } from '../../activities/suites/perf/run-perf-suite.js';
 import type { SuiteContext, SuiteOutcome } from '../../activities/suites/types.js';
 
-export type TestPerfContext = Omit<SuiteContext<unknown>, 'suite'>;
+export type TestPerfContext = Omit<SuiteContext, 'suite'>;
 
 function perfSuite(suite: PerfSuiteName): (context: TestPerfContext) => Promise<SuiteOutcome> {
   return (context) => runPerfSuite({ ...context, suite, config: checkWithSpec(perfConfigSpec(suite), context.config ?? {}, `${suite} test config`) });

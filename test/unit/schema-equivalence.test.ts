@@ -141,7 +141,7 @@ function buildCorpus(): Case[] {
 const corpus = buildCorpus();
 
 function verdict(validate: typeof ours, envelope: unknown) {
-  const valid = validate(envelope) as boolean;
+  const valid = validate(envelope);
   const errors = (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`).sort();
   return { valid, errors };
 }

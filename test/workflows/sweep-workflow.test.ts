@@ -100,7 +100,7 @@ describe('benchmarkSweep', () => {
   it('runs one child per model in order, every suite, and reports each pair', async () => {
     calls.length = 0;
     const handle = await start({ models: ['m-a', 'org/m-b'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(calls).toEqual([
       'load m-a', 'suite m-a throughput', 'suite m-a ttft', 'release m-a',
       'load org/m-b', 'suite org/m-b throughput', 'suite org/m-b ttft', 'release org/m-b',
@@ -121,7 +121,7 @@ describe('benchmarkSweep', () => {
       throw ApplicationFailure.nonRetryable('endpoint returned garbage', 'InputError');
     });
     const handle = await start({ models: ['m-c', 'missing-model', 'm-d'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     const [c, missing, d] = result.models;
     expect(c?.suites.map((s) => s.state)).toEqual(['failed', 'passed']);
     expect(c?.suites[0]?.error).toContain('endpoint returned garbage');
@@ -152,7 +152,7 @@ describe('benchmarkSweep', () => {
     const rejected = await handle.executeUpdate(retryFailedSuitesUpdate, { args: [{ model: 'nope' }] }).then(() => undefined, (e: unknown) => e as Error);
     release();
     expect((rejected?.cause as Error | undefined)?.message).toMatch(/model "nope" is not in this sweep/);
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 4, failed: 0, skipped: 0 });
     expect(calls.filter((c) => c.startsWith('suite r-a'))).toEqual(['suite r-a throughput', 'suite r-a ttft', 'suite r-a ttft']);
     expect(result.models[0]?.suites[1]?.workflowId).toBe(`${handle.workflowId}/r-a/retry-1`);
@@ -166,7 +166,7 @@ describe('benchmarkSweep', () => {
     await waitFor(() => calls.includes('suite s-a throughput'));
     await handle.signal(skipModelSignal, { model: 's-b', reason: 'not tonight' });
     await handle.signal(skipModelSignal, { model: 's-a' });
-    const result = (await handle.result()) as SweepResult;
+    const result = (await handle.result());
     expect(aborted).toContain('s-a|throughput');
     expect(result.models.map((m) => m.state)).toEqual(['skipped', 'skipped', 'passed']);
     expect(result.models[1]?.suites[0]?.error).toBe('not tonight');

@@ -85,6 +85,6 @@ export const ASSERT_SPECS: Record<VerifierType, KindSpecs> = {
 export function patternFlags(type: VerifierType, kind: string, field: string): string {
   if (kind === 'format_regex' || kind === 'content_regex') return 'ms';
   if (type === 'reason_math' && kind === 'regex_match') return 'im';
-  void field;
+  field;
   return '';
 }

@@ -99,7 +99,7 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
   }
   const transport = hooks.transport ?? openAITransport(config.endpoint, concurrency, { stream: config.stream === true });
   const ownsTransport = hooks.transport === undefined;
-  const journal = hooks.journal as Journal<unknown>;
+  const journal = hooks.journal;
   const warnings: string[] = [];
   try {
     const measuredTps = await decodeSpeed(config, transport, journal, warnings, hooks.signal);
@@ -187,7 +187,7 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
 }
 
 /** Measures decode speed once per run; the journal keeps it so a resumed run uses the same budgets. */
-async function decodeSpeed(config: QualityRunConfig, transport: QualityTransport, journal: Journal<unknown>, warnings: string[], signal?: AbortSignal): Promise<number | undefined> {
+async function decodeSpeed(config: QualityRunConfig, transport: QualityTransport, journal: Journal, warnings: string[], signal?: AbortSignal): Promise<number | undefined> {
   if (config.timeoutPerCaseSeconds !== undefined) return undefined;
   if (journal.has(PROBE_KEY)) {
     const kept = journal.get(PROBE_KEY) as { tps: number | null };

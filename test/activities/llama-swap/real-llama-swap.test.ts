@@ -129,7 +129,7 @@ describe.skipIf(!binary)('real llama-swap with simulated upstreams', () => {
     const error = await ensureModelReady(endpoint, 'sim-no-such-model').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownModelError);
     expect((error as UnknownModelError).served.sort()).toEqual([A, B].sort());
-    expect((error as Error).message).toContain(`${A}`);
+    expect((error as Error).message).toContain(A);
   });
 
   it('unloads, and the upstream process is gone', async () => {

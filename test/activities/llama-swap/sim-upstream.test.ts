@@ -29,7 +29,7 @@ describe('configs/llama-swap/sim-upstream.yaml upstream commands', () => {
     const child = spawn(words[0]!, words.slice(1), { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(child);
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 
     // llama-swap's loop: poll checkEndpoint until 200 (503 while the simulated model "loads").
     const statuses = new Set<number>();

@@ -26,7 +26,7 @@ describe('createMemoryProbe', () => {
       { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     children.push(child);
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
     const { url } = JSON.parse(line.toString().split('\n')[0]!) as { url: string };
     const ref = { endpoint: `${url}/v1`, model: 'sim-qwen-9b-4bit' };
     expect(await autoMemoryTarget(ref)).toEqual({ port: Number(new URL(url).port) });
@@ -56,7 +56,7 @@ describe('createMemoryProbe', () => {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     children.push(child);
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
     const { url } = JSON.parse(line.toString().split('\n')[0]!) as { url: string };
     // Loading happens on the first request, as with llama-swap.
     expect((await fetch(`${url}/upstream/sim-qwen-9b-4bit/health`)).status).toBe(200);

@@ -40,7 +40,7 @@ function hog(marker: string): { child: ChildProcess; grow: (mb: number) => Promi
   children.push(child);
   const lines: string[] = [];
   const waiters: Array<[string, () => void]> = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     for (const line of chunk.split('\n').filter(Boolean)) {
       lines.push(line);
       const i = waiters.findIndex(([want]) => want === line);
@@ -60,7 +60,7 @@ function hog(marker: string): { child: ChildProcess; grow: (mb: number) => Promi
     child,
     grow: async (mb) => {
       await ready;
-      child.stdin!.write(`${mb}\n`);
+      child.stdin.write(`${mb}\n`);
       await waitFor('grown');
     },
   };
@@ -114,7 +114,7 @@ describe('memory snapshots of a real process', () => {
       env: { ...process.env, NODE: process.execPath, HOG: inner },
     });
     groups.push(parent.pid!);
-    await once(parent.stdout!, 'data');
+    await once(parent.stdout, 'data');
     const tree = await memorySnapshot('tree', { pid: parent.pid! });
     expect(tree.rss_gb).toBeGreaterThan(96 / 1024);
     const childOnly = await memorySnapshot('child', { processName: marker });
@@ -125,7 +125,7 @@ describe('memory snapshots of a real process', () => {
     const script = `const s = require('node:net').createServer().listen(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));`;
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
-    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+    const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
     const port = Number(chunk.toString().trim());
     const snap = await memorySnapshot('port', { port });
     expect(snap.rss_gb).toBeGreaterThan(0.005);
@@ -174,7 +174,7 @@ describe('PeakRssSampler', () => {
     `;
     const child = spawn(process.execPath, ['--expose-gc', '-e', script, marker], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(child);
-    const out = child.stdout!.setEncoding('utf8');
+    const out = child.stdout.setEncoding('utf8');
     const next = (want: string) =>
       new Promise<void>((resolve) => {
         const on = (chunk: string) => {
@@ -190,13 +190,13 @@ describe('PeakRssSampler', () => {
     await sampler.start();
     const before = sampler.peakRssMb!;
     const grown = next('grow-done');
-    child.stdin!.write('grow\n');
+    child.stdin.write('grow\n');
     await grown;
     // Let at least one timed sample see the grown process before the memory is dropped.
     const seen = sampler.report().samples;
     while (sampler.report().samples < seen + 2) await new Promise((r) => setTimeout(r, 10));
     const freed = next('free-done');
-    child.stdin!.write('free\n');
+    child.stdin.write('free\n');
     await freed;
     const report = await sampler.stop();
     expect(report.peak_rss_mb).toBeGreaterThan(before + 120);

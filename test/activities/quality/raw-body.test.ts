@@ -73,7 +73,7 @@ function httpBody(wire: Buffer): Buffer {
 
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
   const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stdout.write = (() => true);
   try {
     return await f();
   } finally {
@@ -177,7 +177,7 @@ describe('raw_body in saved quality results', () => {
     process.stdout.write = ((chunk: string | Uint8Array) => {
       shown += String(chunk);
       return true;
-    }) as typeof process.stdout.write;
+    });
     try {
       expect(await main(['quality', 'inspect', out, '--scenario', 'RAW-1', '--full'])).toBe(0);
     } finally {

@@ -240,7 +240,7 @@ describe('quality runs against the simulated endpoint', () => {
     process.stdout.write = ((chunk: string | Uint8Array) => {
       writes.push(String(chunk));
       return true;
-    }) as typeof process.stdout.write;
+    });
     let code: number;
     try {
       code = await main([...argv, '--save-json', out]);
@@ -264,7 +264,7 @@ describe('quality runs against the simulated endpoint', () => {
     better.packs[0]!.scenarios[0]!.passed = true;
     const prev = join(dir, 'prev.json');
     await writeFile(prev, JSON.stringify(better));
-    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stdout.write = (() => true);
     try {
       expect(await main([...argv, '--previous-result', prev, '--exit-on-regression'])).toBe(3);
       expect(await main([...argv, '--previous-result', out, '--exit-on-regression'])).toBe(0);

@@ -57,7 +57,7 @@ describe('detectSystem on this host', () => {
 
   it('reports the python version of the configured interpreter', async () => {
     const python = hostPython();
-    if (!python) return expect(await probePythonVersions({ python: 'python3' })).toEqual({});
+    if (!python) { expect(await probePythonVersions({ python: 'python3' })).toEqual({}); return; }
     const expected = execFileSync(python, ['-c', 'import platform; print(platform.python_version())'], {
       encoding: 'utf8',
     }).trim();

@@ -151,7 +151,7 @@ function compareObject(scenario: Scenario, expected: Record<string, unknown>, ac
 
 function compareValue(scenario: Scenario, expected: unknown, actual: unknown, path: string): Tally {
   if (Array.isArray(expected)) {
-    return expected.every(isRecord) ? compareObjectArray(scenario, expected as Array<Record<string, unknown>>, actual, path) : compareScalarArray(expected, actual);
+    return expected.every(isRecord) ? compareObjectArray(scenario, expected, actual, path) : compareScalarArray(expected, actual);
   }
   if (isRecord(expected)) return compareObject(scenario, expected, actual, path);
   const r = compareScalar(expected, actual);

@@ -18,8 +18,8 @@ async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: strin
   const err: string[] = [];
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => (out.push(String(s)), true));
+  process.stderr.write = ((s: string) => (err.push(String(s)), true));
   try {
     return { value: await fn(), stdout: out.join(''), stderr: err.join('') };
   } finally {
