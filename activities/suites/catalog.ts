@@ -21,7 +21,7 @@ export interface SuiteDeclaration<Config = unknown> {
   suite: Suite;
   /** The first declaration of a suite is its default tool; a sweep picks another with `suiteConfig.<suite>.tool`. */
   tool: ToolName;
-  /** The suite's config file, relative to configs/; a sweep's `suiteConfig.<suite>` merges over it. */
+  /** The suite's config file, relative to configs/ (or absolute); a sweep's `suiteConfig.<suite>` merges over it. */
   configFile: string;
   config: () => Promise<ConfigSpec<Config>>;
   runner: () => Promise<SuiteRunner<Config>>;

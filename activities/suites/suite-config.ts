@@ -2,7 +2,7 @@
 // validated through the one loader. The host worker does this before a suite runs, and the sweep's early
 // check does it for every suite before any model loads, so a bad override fails at `sweep start`, not
 // hours into the night.
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { loadWithSpec } from '../config/config-spec.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { projectPath } from '../project-root.js';
@@ -17,7 +17,7 @@ export interface ResolvedSuite {
 
 /** Loads `declaration`'s config with `overrides` merged over its file; `overridesSource` names them in errors. */
 export async function loadSuiteConfig(declaration: SuiteDeclaration, overrides: Record<string, unknown>, overridesSource: string, configsDir = CONFIGS_DIR): Promise<unknown> {
-  return loadWithSpec(await declaration.config(), join(configsDir, declaration.configFile), { overrides, overridesSource });
+  return loadWithSpec(await declaration.config(), resolve(configsDir, declaration.configFile), { overrides, overridesSource });
 }
 
 /**
