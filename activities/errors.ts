@@ -49,3 +49,10 @@ export class SchemaError extends NightshiftError {
 export class PublishError extends NightshiftError {
   override readonly exitCode = 4;
 }
+
+/** The message of anything thrown: an Error's (or an error-like object's) `message`, else the value as text. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return String(error);
+}

@@ -12,7 +12,7 @@ const INDEXED_VALUE_TYPE = { KEYWORD: 2, KEYWORD_LIST: 7 } as const;
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<boolean> {
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    const have = new Set(Object.keys(existing.customAttributes ?? {}));
+    const have = new Set(Object.keys(existing.customAttributes));
     const missing = Object.values(SEARCH_ATTRIBUTES).filter((k) => !have.has(k.name));
     if (missing.length === 0) return true;
     await connection.operatorService.addSearchAttributes({

@@ -26,6 +26,7 @@ import {
   ORCHESTRATION_QUEUE,
   retryFailedSuitesUpdate,
   SEARCH_ATTRIBUTES,
+  type RetryFilter,
   skipModelSignal,
   skipRemainingSignal,
   sweepProgressQuery,
@@ -83,7 +84,7 @@ export async function benchmarkSweep(rawInput: unknown): Promise<SweepResult> {
       return { queued: pairs };
     },
     {
-      validator: (filter) => {
+      validator: (filter: RetryFilter) => {
         if (filter.model !== undefined && !input.models.includes(filter.model)) throw new Error(`model "${filter.model}" is not in this sweep (${input.models.join(', ')})`);
         if (filter.suite !== undefined && !input.suites.includes(filter.suite as SuiteName)) throw new Error(`suite "${filter.suite}" is not in this sweep (${input.suites.join(', ')})`);
       },

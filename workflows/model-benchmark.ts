@@ -48,6 +48,9 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
   };
   const pair = (suite: string) => progress.suites.find((s) => s.suite === suite) as SuiteProgressState;
   let skipReason: string | undefined;
+  // The skip signal sets skipReason while an activity is awaited; reading it through a call keeps
+  // control-flow narrowing from an earlier check out of it.
+  const skipRequested = (): boolean => skipReason !== undefined;
   let runningScope: CancellationScope | undefined;
   setHandler(modelProgressQuery, () => ({ ...progress, state: progress.state === 'cancelled' ? 'cancelled' : modelStateOf(progress.suites) }));
   setHandler(skipRemainingSignal, ({ reason }) => {
@@ -101,7 +104,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
       } catch (error) {
         state.finishedAt = Date.now();
         state.elapsedMs = state.finishedAt - state.startedAt;
-        if (skipReason !== undefined) break;
+        if (skipRequested()) break;
         if (isCancellation(error)) throw error;
         state.state = 'failed';
         state.error = reason(error);

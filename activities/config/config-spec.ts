@@ -18,6 +18,6 @@ export async function loadWithSpec<Config>(spec: ConfigSpec<Config>, file: strin
 
 /** A config given as an object (a test, an API caller); relative paths resolve against `dir`. */
 export function checkWithSpec<Config>(spec: ConfigSpec<Config>, value: unknown, source: string, dir = process.cwd()): Config {
-  const config = checkObject<Config>(value, spec.schema, source);
+  const config = checkObject(value, spec.schema, source) as Config;
   return spec.finish ? spec.finish(config, { source, dir }) : config;
 }

@@ -80,23 +80,27 @@ export function parseConfigText(text: string, source: string): ConfigText {
 
 /** Reads `path`, merges `overrides` over it and validates the result against `schema`. */
 export async function loadConfig<T>(path: string, schema: object, options: CheckOptions = {}): Promise<T> {
-  return checkConfig<T>(await readConfigFile(path), schema, options);
+  return checkConfig(await readConfigFile(path), schema, options) as T;
 }
 
-/** Validates parsed config data (merged with the overrides) against `schema`; returns a defaulted copy. */
-export function checkConfig<T>(file: ConfigText, schema: object, options: CheckOptions = {}): T {
+/**
+ * Validates parsed config data (merged with the overrides) against `schema`; returns a defaulted copy. The
+ * result has the shape `schema` describes; callers state that type (`as Config`), since a plain `object`
+ * schema cannot carry it.
+ */
+export function checkConfig(file: ConfigText, schema: object, options: CheckOptions = {}): Record<string, unknown> {
   const overrides = options.overrides ?? {};
   // Validation fills defaults in place: work on a copy so neither the file's data nor the overrides change.
   const data = structuredClone(deepMerge(file.data, overrides));
   const problems = schemaProblems(data, schema, file, overrides, options.overridesSource ?? 'overrides');
   if (problems.length > 0) throw configErrorOf(problems, file.source);
-  return data as T;
+  return data;
 }
 
 /** Validates an object that never was a file (sweep input, a test's inline config). */
-export function checkObject<T>(value: unknown, schema: object, source: string): T {
+export function checkObject(value: unknown, schema: object, source: string): Record<string, unknown> {
   if (!isRecord(value)) throw new ConfigError(`${source}: expected an object of config values, got ${describeValue(value)}`);
-  return checkConfig<T>({ data: value, source }, schema);
+  return checkConfig({ data: value, source }, schema);
 }
 
 /** One ConfigError listing every problem, one per line, each with its source and key. */

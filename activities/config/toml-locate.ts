@@ -10,9 +10,9 @@ export function keyLines(source: string): Map<string, number> {
   source.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const arrayHeader = /^\[\[\s*(.+?)\s*\]\]/.exec(line);
-    if (arrayHeader) {
-      const parts = splitKey(arrayHeader[1]!);
+    const arrayHeader = /^\[\[\s*(.+?)\s*\]\]/.exec(line)?.[1];
+    if (arrayHeader !== undefined) {
+      const parts = splitKey(arrayHeader);
       const base = [...resolveTable(parts.slice(0, -1), arrayCounts), ...parts.slice(-1)];
       const name = base.join('.');
       const index = arrayCounts.get(name) ?? 0;
@@ -22,15 +22,15 @@ export function keyLines(source: string): Map<string, number> {
       lines.set(table.join('.'), i + 1);
       return;
     }
-    const header = /^\[\s*(.+?)\s*\]/.exec(line);
-    if (header) {
-      table = resolveTable(splitKey(header[1]!), arrayCounts);
+    const header = /^\[\s*(.+?)\s*\]/.exec(line)?.[1];
+    if (header !== undefined) {
+      table = resolveTable(splitKey(header), arrayCounts);
       lines.set(table.join('.'), i + 1);
       return;
     }
-    const assignment = /^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(line);
-    if (assignment) {
-      const key = [...table, ...splitKey(assignment[1]!)];
+    const assignment = /^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(line)?.[1];
+    if (assignment !== undefined) {
+      const key = [...table, ...splitKey(assignment)];
       for (let n = table.length + 1; n <= key.length; n++) {
         const path = key.slice(0, n).join('.');
         if (!lines.has(path)) lines.set(path, i + 1);
@@ -53,7 +53,11 @@ function splitKey(key: string): string[] {
   const parts: string[] = [];
   const re = /\s*("([^"]*)"|'([^']*)'|[A-Za-z0-9_-]+)\s*(?:\.|$)/gy;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(key)) !== null && m[0] !== '') parts.push(m[2] ?? m[3] ?? m[1]!);
+  while ((m = re.exec(key)) !== null && m[0] !== '') {
+    // Group 1 (the whole key part) always takes part in a match; 2 and 3 are its unquoted forms.
+    const part = m[2] ?? m[3] ?? m[1];
+    if (part !== undefined) parts.push(part);
+  }
   return parts;
 }
 

@@ -61,7 +61,10 @@ async function readLmEval(path: string): Promise<ConvertedRun> {
   const tokens = await sampleTokens(file, leafTasks, doc, duration.seconds, errors);
 
   const shared: Record<string, string> = {};
-  if (config.limit !== undefined && config.limit !== null) shared.n_limit = String(config.limit);
+  // lm-eval writes a number (samples, or a fraction); anything else is kept readable rather than "[object Object]".
+  const limit = config.limit;
+  if (typeof limit === 'number' || typeof limit === 'string') shared.n_limit = String(limit);
+  else if (limit !== undefined && limit !== null) shared.n_limit = JSON.stringify(limit);
   if (duration.seconds !== undefined) {
     shared.duration_covers = `whole lm-eval run (${String(leafTasks.length)} task${leafTasks.length === 1 ? '' : 's'}); lm-eval records no per-task time`;
   }

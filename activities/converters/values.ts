@@ -19,7 +19,8 @@ export function fieldPath(...segments: ReadonlyArray<string | number>): string {
 export function describe(value: unknown): string {
   const token = nonFiniteToken(value);
   if (token) return token;
-  const text = JSON.stringify(value);
+  // JSON.stringify gives undefined (whatever its type says) for undefined, functions and symbols.
+  const text = JSON.stringify(value) as string | undefined;
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -96,7 +96,8 @@ async function coveredShards(connection: DuckDBConnection, indexPath: string): P
   try {
     // Selecting every index column also rejects an index written with another column set.
     const reader = await connection.runAndReadAll(`SELECT DISTINCT shard FROM (SELECT ${COLS}, shard FROM read_parquet(${sqlString(indexPath)}))`);
-    return new Set(reader.getRowObjectsJson().map((r) => String(r.shard)));
+    // `shard` is a VARCHAR column: every value is a string.
+    return new Set(reader.getRowObjectsJson().flatMap((r) => (typeof r.shard === 'string' ? [r.shard] : [])));
   } catch {
     // No index yet, or one this version cannot read: the shards themselves are always enough.
     return new Set();
@@ -110,10 +111,9 @@ async function rebuildIndex(connection: DuckDBConnection, datasetDir: string, na
   const temp = join(dir, `.${INDEX_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await mkdir(dir, { recursive: true });
-    const files = names.map((n) => join(datasetDir, SHARD_DIR, n));
     // Rows already indexed are copied from the old index; only new shards are opened.
     const old = hadIndex ? await coveredShards(connection, indexPath) : new Set<string>();
-    const fresh = files.filter((_, i) => !old.has(names[i]!));
+    const fresh = names.filter((n) => !old.has(n)).map((n) => join(datasetDir, SHARD_DIR, n));
     const present = new Set(names);
     const sources: string[] = [];
     const lists: string[][] = [];

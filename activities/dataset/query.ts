@@ -77,7 +77,11 @@ export async function readEnvelopes(shardFile: string): Promise<Envelope[]> {
     );
     statement.bindVarchar(1, shardFile);
     const reader = await statement.runAndReadAll();
-    return reader.getRowObjectsJson().map((row) => JSON.parse(String(row.envelope_json)) as Envelope);
+    return reader.getRowObjectsJson().map((row) => {
+      const json = row.envelope_json;
+      if (typeof json !== 'string') throw new Error(`${shardFile}: envelope_json is not text`);
+      return JSON.parse(json) as Envelope;
+    });
   });
 }
 
@@ -128,7 +132,7 @@ function toResultRow(row: Record<string, unknown>): ResultRow {
     trigger: String(row.trigger),
     model_revision: (row.model_revision as string | null) ?? null,
     quantization: (row.quantization as string | null) ?? null,
-    tags: row.tags_json ? (JSON.parse(String(row.tags_json)) as Record<string, string>) : {},
+    tags: typeof row.tags_json === 'string' && row.tags_json !== '' ? (JSON.parse(row.tags_json) as Record<string, string>) : {},
     envelope_hash: String(row.envelope_hash),
   };
 }

@@ -86,7 +86,7 @@ export class ChatAssembler {
   setResponse(body: unknown): void {
     if (!isRecord(body)) throw new Error(`response is not a JSON object: ${preview(body)}`);
     this.readCommon(body);
-    const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
+    const choice: unknown = Array.isArray(body.choices) ? body.choices[0] : undefined;
     if (!isRecord(choice)) throw new Error('response has no choices[0]');
     if (typeof choice.finish_reason === 'string') this.finishReason = choice.finish_reason;
     const message = choice.message;
@@ -170,6 +170,7 @@ function reasoningOf(obj: Record<string, unknown>): string | undefined {
 }
 
 function preview(x: unknown): string {
-  const s = JSON.stringify(x) ?? String(x);
+  // JSON.stringify gives undefined (whatever its type says) for undefined, functions and symbols.
+  const s = (JSON.stringify(x) as string | undefined) ?? String(x);
   return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }

@@ -76,7 +76,7 @@ export function findErrorCode(error: unknown, codes: ReadonlySet<string> = UNREA
     if (typeof code === 'string' && codes.has(code)) return code;
     stack.push((e as { cause?: unknown }).cause);
     const inner = (e as { errors?: unknown }).errors;
-    if (Array.isArray(inner)) stack.push(...inner);
+    if (Array.isArray(inner)) stack.push(...(inner as unknown[]));
   }
   return undefined;
 }

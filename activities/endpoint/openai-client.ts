@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { createParser, type ParseError } from 'eventsource-parser';
 import { ChatAssembler, type AssembledChat, type ToolCall, type Usage } from './chat-assembler.js';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
 import { observeRequest, WireTimes } from './wire-times.js';
@@ -230,8 +230,8 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
 
 function requestBody(request: ChatCompletionRequest, stream: boolean): Record<string, unknown> {
   const { extra, stream: _stream, ...fields } = request;
-  const body: Record<string, unknown> = { ...fields, stream };
-  for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+  // Fields left undefined are not sent at all.
+  const body: Record<string, unknown> = Object.fromEntries(Object.entries({ ...fields, stream }).filter(([, value]) => value !== undefined));
   if (stream) body.stream_options = { include_usage: true };
   return { ...body, ...extra };
 }
@@ -311,11 +311,11 @@ function readStream(
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let bytes = 0;
-    const fail = (error: unknown): void => {
+    const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
       reject(error);
-      body.destroy(error instanceof Error ? error : undefined);
+      body.destroy(error);
     };
     body.on('data', (piece: Buffer) => {
       // One time per network read (when undici parsed it): every event in it arrived at that moment.
@@ -409,7 +409,7 @@ function classify(error: unknown, ended: 'timeout' | 'aborted' | undefined, time
   if (isUnreachable(error)) {
     return new EndpointError('model_endpoint_unreachable', `cannot connect to ${origin} (${(error as Error).message}); is the model server running?`, { cause: error });
   }
-  return new EndpointError('connection_lost', `connection to ${origin} failed mid-request: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return new EndpointError('connection_lost', `connection to ${origin} failed mid-request: ${errorMessage(error)}`, { cause: error });
 }
 
 function fillTokens(record: RequestRecord, usage: Usage | undefined, request: ChatCompletionRequest, result: { content: string; reasoning: string; toolCalls: ToolCall[] }): void {

@@ -28,8 +28,9 @@ export class WireTimes {
   /** Arrival time of the next body chunk in order (undici hands chunks to the stream one to one), or
    * `fallback` if none was observed. */
   nextChunkAt(fallback: number): number {
-    if (this.head >= this.chunkTimes.length) return fallback;
-    const at = this.chunkTimes[this.head++]!;
+    const at = this.chunkTimes[this.head];
+    if (at === undefined) return fallback;
+    this.head++;
     if (this.head === this.chunkTimes.length) {
       this.chunkTimes.length = 0;
       this.head = 0;
@@ -62,9 +63,10 @@ function subscribe(): void {
     if (waiting.size === 0) return;
     const request = (message as { request: { headers?: unknown } }).request;
     const id = requestIdOf(request);
-    const times = id === undefined ? undefined : waiting.get(id);
+    if (id === undefined) return;
+    const times = waiting.get(id);
     if (!times) return;
-    waiting.delete(id!);
+    waiting.delete(id);
     byRequest.set(request, times);
   });
   // bodySent, not sendHeaders: the server cannot start before the whole request is out, and the time

@@ -4,6 +4,7 @@
 // anywhere else is reported with the file and line, never silently skipped.
 import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isRecord } from '../../workflows/shared/records.js';
 import { InputError } from '../errors.js';
 
 export interface JournalEntry<T = unknown> {
@@ -62,8 +63,9 @@ export function memoryJournal<T = unknown>(): Journal<T> {
     has: (key) => byKey.has(key),
     get: (key) => byKey.get(key),
     entries: () => [...byKey].map(([key, value]) => ({ key, value })),
-    async append(key, value) {
+    append(key, value) {
       if (!byKey.has(key)) byKey.set(key, value);
+      return Promise.resolve();
     },
     async close() {},
   };
@@ -106,8 +108,8 @@ async function readEntries<T>(path: string): Promise<{ entries: Array<JournalEnt
 
 function parseLine(line: string): { k: string; v: unknown } | undefined {
   try {
-    const value = JSON.parse(line) as { k?: unknown; v?: unknown };
-    if (value && typeof value === 'object' && typeof value.k === 'string' && 'v' in value) {
+    const value: unknown = JSON.parse(line);
+    if (isRecord(value) && typeof value.k === 'string' && 'v' in value) {
       return { k: value.k, v: value.v };
     }
   } catch {

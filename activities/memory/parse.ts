@@ -32,8 +32,8 @@ export function parseVmStat(text: string): VmStat {
   if (!Number.isFinite(pageSize) || pageSize <= 0) throw new Error('vm_stat output has no "page size of N bytes" line');
   const pages = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^"?([^":]+)"?:\s+(\d+)\.?\s*$/.exec(line.trim());
-    if (m) pages.set(m[1]!.trim().toLowerCase(), Number(m[2]));
+    const [, key, count] = /^"?([^":]+)"?:\s+(\d+)\.?\s*$/.exec(line.trim()) ?? [];
+    if (key !== undefined) pages.set(key.trim().toLowerCase(), Number(count));
   }
   const bytes = (key: string) => (pages.get(key) ?? 0) * pageSize;
   if (!pages.has('pages free') || !pages.has('pages wired down')) {
@@ -72,8 +72,8 @@ export function parseSwapUsage(text: string): number {
 export function parseMeminfo(text: string): { availableBytes: number; freeBytes: number; swapUsedBytes: number } {
   const kb = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^(\w+(?:\(\w+\))?):\s+(\d+)(?:\s+kB)?/.exec(line);
-    if (m) kb.set(m[1]!, Number(m[2]));
+    const [, key, count] = /^(\w+(?:\(\w+\))?):\s+(\d+)(?:\s+kB)?/.exec(line) ?? [];
+    if (key !== undefined) kb.set(key, Number(count));
   }
   const get = (key: string) => kb.get(key);
   const free = get('MemFree');
@@ -88,9 +88,9 @@ export function parseMeminfo(text: string): { availableBytes: number; freeBytes:
 export function parsePs(text: string): ProcessEntry[] {
   const out: ProcessEntry[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (!m) continue;
-    out.push({ pid: Number(m[1]), ppid: Number(m[2]), rssKb: Number(m[3]), args: m[4]!.trim() });
+    const [, pid, ppid, rssKb, args] = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line) ?? [];
+    if (args === undefined) continue;
+    out.push({ pid: Number(pid), ppid: Number(ppid), rssKb: Number(rssKb), args: args.trim() });
   }
   return out;
 }
@@ -133,8 +133,8 @@ export function processTree(table: ProcessEntry[], roots: number[]): number[] {
   const present = new Set(table.map((p) => p.pid));
   const seen = new Set<number>();
   const stack = roots.filter((pid) => present.has(pid));
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
+  let pid: number | undefined;
+  while ((pid = stack.pop()) !== undefined) {
     if (seen.has(pid)) continue;
     seen.add(pid);
     stack.push(...(children.get(pid) ?? []));
@@ -172,16 +172,16 @@ export function splitCommand(cmd: string): string[] {
   let inWord = false;
   let quote: '"' | "'" | undefined;
   for (let i = 0; i < joined.length; i++) {
-    const c = joined[i]!;
+    const c = joined.charAt(i);
     if (quote) {
       if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < joined.length) word += joined[++i];
+      else if (c === '\\' && quote === '"' && i + 1 < joined.length) word += joined.charAt(++i);
       else word += c;
     } else if (c === '"' || c === "'") {
       quote = c;
       inWord = true;
     } else if (c === '\\' && i + 1 < joined.length) {
-      word += joined[++i];
+      word += joined.charAt(++i);
       inWord = true;
     } else if (/\s/.test(c)) {
       if (inWord) words.push(word);
@@ -205,9 +205,9 @@ const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
  * the program may also be the second word.
  */
 export function matchesCommand(entry: ProcessEntry, words: string[]): boolean {
-  if (words.length === 0) return false;
-  const program = basename(words[0]!);
-  const args = words.slice(1);
+  const [first, ...args] = words;
+  if (first === undefined) return false;
+  const program = basename(first);
   if (entry.argv) {
     for (const k of [0, 1]) {
       const p = entry.argv[k];
@@ -241,8 +241,9 @@ export function parseListeningInodes(text: string, ports: number[]): number[] {
   const out: number[] = [];
   for (const line of text.split('\n').slice(1)) {
     const cols = line.trim().split(/\s+/);
-    if (cols.length < 10 || cols[3] !== '0A') continue;
-    const port = parseInt(cols[1]!.split(':').pop() ?? '', 16);
+    const local = cols[1];
+    if (cols.length < 10 || cols[3] !== '0A' || local === undefined) continue;
+    const port = parseInt(local.split(':').pop() ?? '', 16);
     const inode = Number(cols[9]);
     if (wanted.has(port) && inode > 0) out.push(inode);
   }

@@ -33,7 +33,7 @@ async function linuxListeners(ports: number[]): Promise<number[]> {
 }
 
 function lsofListeners(ports: number[]): Promise<number[]> {
-  const args = ['-nP', '-t', '-sTCP:LISTEN', ...ports.flatMap((p) => ['-iTCP:' + p])];
+  const args = ['-nP', '-t', '-sTCP:LISTEN', ...ports.flatMap((p) => [`-iTCP:${p}`])];
   return new Promise((resolve) => {
     // lsof exits 1 when nothing matches; that is an empty answer, not an error.
     execFile('lsof', args, { timeout: 10_000, killSignal: 'SIGKILL' }, (_error, stdout) =>

@@ -6,7 +6,7 @@
 // found again.
 import { NightshiftError } from '../errors.js';
 import { runningModels } from '../endpoint/llama-swap.js';
-import { proxyPort } from '../endpoint/llama-swap-parse.js';
+import { proxyPort, type RunningModel } from '../endpoint/llama-swap-parse.js';
 import { matchesCommand, matchesName, splitCommand, topmost, type ProcessEntry } from './parse.js';
 import { pidsListeningOn } from './ports.js';
 
@@ -50,7 +50,7 @@ export async function resolveTarget(target: MemoryTarget | ResolvedTarget): Prom
     return { kind: 'command', commands: [splitCommand(target.command)], label: `command "${target.command}"` };
   }
   const { endpoint, model, apiKey } = target.llamaSwap;
-  const running = (await runningModels(endpoint, { apiKey })).filter((r) => r.cmd);
+  const running = (await runningModels(endpoint, { apiKey })).filter((r): r is RunningModel & { cmd: string } => Boolean(r.cmd));
   const chosen = model ? running.filter((r) => r.model === model) : running;
   if (chosen.length === 0) {
     const what = model ? `model "${model}"` : 'any model';
@@ -60,7 +60,7 @@ export async function resolveTarget(target: MemoryTarget | ResolvedTarget): Prom
   const ports = chosen.map((r) => proxyPort(r.proxy)).filter((p): p is number => p !== undefined);
   return {
     kind: 'command',
-    commands: chosen.map((r) => splitCommand(r.cmd!)),
+    commands: chosen.map((r) => splitCommand(r.cmd)),
     ports,
     label: `llama-swap ${chosen.map((r) => r.model).join(', ')}`,
   };

@@ -48,7 +48,7 @@ export async function watchServerMemory(ref: ModelEndpointRef, options: WatchOpt
   const found = chosen ? { target: chosen, label: '' } : await findServer(ref);
   if ('problem' in found) {
     const errors = [`memory: ${found.problem}; ${NOTHING_RECORDED}${hint ? ` (${hint})` : ''}`];
-    return { progress: () => undefined, stop: async () => ({ snapshots: [], peakRssMb: undefined, targetLabel: '', errors }) };
+    return { progress: () => undefined, stop: () => Promise.resolve({ snapshots: [], peakRssMb: undefined, targetLabel: '', errors }) };
   }
   const { target } = found;
   // Each missing reading as [what is missing, why]; a server that was never found at all is reported

@@ -84,8 +84,12 @@ export const PER_RESULT_COLUMNS: ReadonlySet<string> = new Set([
 
 export type ShardRow = Record<string, unknown>;
 
+/** What a shard is written from: an Envelope, except that publishing with --no-validate checks only the
+ * layout (plan.ts layoutProblems), so `system` may be missing. */
+export type ShardEnvelope = Omit<Envelope, 'system'> & { system?: Envelope['system'] };
+
 /** Flattens one envelope into shard rows. `envelopeJson` is its canonical JSON and `hash` that JSON's sha256. */
-export function envelopeRows(envelope: Envelope, hash: string, envelopeJson: string): ShardRow[] {
+export function envelopeRows(envelope: ShardEnvelope, hash: string, envelopeJson: string): ShardRow[] {
   const system = (envelope.system ?? {}) as Record<string, unknown>;
   const gen = (envelope.gen_kwargs ?? {}) as Record<string, unknown>;
   const base: ShardRow = {

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commit, HubApiError, pathsInfo } from '@huggingface/hub';
-import { PublishError } from '../errors.js';
+import { errorMessage, PublishError } from '../errors.js';
 import { datasetRepoName } from '../dataset/location.js';
 import { writeParquet } from './parquet.js';
 import type { ShardPlan } from './plan.js';
@@ -89,5 +89,5 @@ function describeFailure(error: unknown, what: string, repo: string): PublishErr
     }
     return new PublishError(`could not ${what} in dataset ${repo}: HTTP ${error.statusCode}: ${error.message}`, { cause: error });
   }
-  return new PublishError(`could not ${what} in dataset ${repo}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return new PublishError(`could not ${what} in dataset ${repo}: ${errorMessage(error)}`, { cause: error });
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PublishError } from '../errors.js';
+import { errorMessage, PublishError } from '../errors.js';
 import { writeParquet } from './parquet.js';
 import type { ShardPlan } from './plan.js';
 
@@ -94,6 +94,7 @@ export async function flushDirectory(dir: string): Promise<void> {
 }
 
 function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return e.code ? `${e.code}: ${e.message}` : String((error as Error)?.message ?? error);
+  // Anything may be thrown (even null): read `code` only from an object.
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' && code !== '' ? `${code}: ${errorMessage(error)}` : errorMessage(error);
 }

@@ -27,14 +27,15 @@ const SELECT = SHARD_COLUMNS.map(([name, kind], i) => {
 }).join(', ');
 
 export async function writeParquet(rows: readonly ShardRow[], filePath: string): Promise<void> {
-  if (rows.length === 0) throw new Error('a shard needs at least one row');
+  const [first] = rows;
+  if (first === undefined) throw new Error('a shard needs at least one row');
   await withConnection(async (connection) => {
     const statement = await connection.prepare(`COPY (SELECT ${SELECT}) TO ${sqlString(filePath)} (FORMAT parquet)`);
     SHARD_COLUMNS.forEach(([name, kind], c) => {
       if (PER_RESULT_COLUMNS.has(name)) {
         statement.bindList(c + 1, listValue(rows.map((row) => toValue(kind, row[name]))), LIST_TYPES[kind]);
       } else {
-        bindScalar(statement, c + 1, kind, rows[0]![name]);
+        bindScalar(statement, c + 1, kind, first[name]);
       }
     });
     await statement.run();
@@ -56,12 +57,14 @@ function bindScalar(statement: DuckDBPreparedStatement, index: number, kind: Col
       { statement.bindDouble(index, v as number); return; }
     case 'BOOLEAN':
       { statement.bindBoolean(index, v as boolean); return; }
+    // bindMap and bindList with a map or list value are bindValue with the type; bindValue takes the
+    // value toValue made without a cast.
     case 'TAGS':
-      { statement.bindMap(index, v as ReturnType<typeof mapValue>, TAGS_TYPE); return; }
+      { statement.bindValue(index, v, TAGS_TYPE); return; }
     case 'MEMORY':
-      { statement.bindList(index, v as ReturnType<typeof listValue>, MEMORY_TYPE); return; }
+      { statement.bindValue(index, v, MEMORY_TYPE); return; }
     case 'ERRORS':
-      { statement.bindList(index, v as ReturnType<typeof listValue>, ERRORS_TYPE); return; }
+      { statement.bindValue(index, v, ERRORS_TYPE); return; }
   }
 }
 

@@ -67,7 +67,7 @@ export function layoutProblems(candidate: unknown): LayoutProblem[] {
   const e = candidate as Record<string, unknown>;
   const needString = (key: string, test: (s: string) => boolean, expected: string) => {
     const v = e[key];
-    if (typeof v !== 'string' || !test(v)) problems.push({ path: `$.${key}`, rule: 'layout', message: `expected ${expected}, got ${JSON.stringify(v) ?? 'nothing'}` });
+    if (typeof v !== 'string' || !test(v)) problems.push({ path: `$.${key}`, rule: 'layout', message: `expected ${expected}, got ${(JSON.stringify(v) as string | undefined) ?? 'nothing'}` });
   };
   needString('timestamp', (s) => !Number.isNaN(Date.parse(s.toUpperCase())), 'an ISO 8601 date-time');
   needString('git_sha', (s) => /^[0-9a-fA-F]{7,64}$/.test(s), '7 to 64 hex digits');

@@ -64,7 +64,7 @@ export async function publishEnvelope(envelope: unknown, options: PublishOptions
  * immutable, and re-running the batch skips them).
  */
 export async function publishEnvelopes(envelopes: readonly unknown[], options: PublishOptions = {}, concurrency = 4): Promise<PublishOutcome[]> {
-  const outcomes: PublishOutcome[] = new Array(envelopes.length);
+  const outcomes = new Array<PublishOutcome>(envelopes.length);
   let next = 0;
   const worker = async () => {
     while (next < envelopes.length) {

@@ -44,7 +44,7 @@ export function createSweepActivities(options: SweepActivityOptions) {
     releaseModel: (input: ReleaseModelInput): Promise<ReleaseModelResult> => failFastOnBadInput(() => releaseModelActivity(input, options.memory)),
     publishSuite: (input: PublishSuiteInput): Promise<PublishSuiteResult> => failFastOnBadInput(() => publishSuiteActivity(input, options.dataset)),
     checkSweep: (input: unknown): Promise<InputProblem[]> => checkSweep(input, options.catalog ? { catalog: options.catalog } : {}),
-    sweepEnvironment: async (): Promise<SweepEnvironment> => ({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),
+    sweepEnvironment: (): Promise<SweepEnvironment> => Promise.resolve({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),
   };
 }
 

@@ -55,13 +55,16 @@ async function detectOther(): Promise<HostFields> {
 async function siHost(): Promise<HostFields> {
   const [osInfo, cpu, mem] = await Promise.all([si.osInfo(), si.cpu(), si.mem()]);
   const os = [osInfo.distro, osInfo.release].filter(Boolean).join(' ') || osInfo.platform || process.platform;
-  const brand = cpu.brand?.trim() ?? '';
-  const manufacturer = cpu.manufacturer?.trim() ?? '';
+  // Typed as strings, but systeminformation can leave them undefined (e.g. a Raspberry Pi's decoded
+  // revision or a RISC-V uarch without a model part).
+  const reported: { brand?: string; manufacturer?: string } = cpu;
+  const brand = reported.brand?.trim() ?? '';
+  const manufacturer = reported.manufacturer?.trim() ?? '';
   // systeminformation splits "AMD EPYC" into manufacturer + brand; join them unless brand repeats it.
   const joined = brand.toLowerCase().startsWith(manufacturer.toLowerCase()) ? brand : `${manufacturer} ${brand}`;
   // The schema requires a chip; the kernel's own CPU model string, then the architecture, are the
   // honest fallbacks when systeminformation finds no brand.
-  const chip = joined.trim() || cpus()[0]?.model?.trim() || process.arch;
+  const chip = joined.trim() || cpus()[0]?.model.trim() || process.arch;
   return { os, chip, memory_gb: bytesToWholeGb(mem.total) };
 }
 

@@ -3,7 +3,6 @@
 // Runs until SIGINT/SIGTERM. Start `nightshift worker` in another terminal.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { dataDir } from '../../activities/sweep/paths.js';
 
 export function registerDevCommand(program: Command): void {
   program
@@ -13,6 +12,7 @@ export function registerDevCommand(program: Command): void {
     .option('--ui-port <n>', 'Web UI port', '8233')
     .option('--data-dir <dir>', 'data directory (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
     .action(async (o: { port: string; uiPort: string; dataDir?: string }) => {
+      const { dataDir } = await import('../../activities/sweep/paths.js');
       const { startDevServer } = await import('../temporal/dev-server.js');
       const { findTemporalCli } = await import('../temporal/temporal-cli.js');
       const temporalPath = await findTemporalCli((l) => process.stderr.write(`${l}\n`));

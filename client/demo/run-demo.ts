@@ -1,10 +1,8 @@
 // `nightshift demo`'s work: a Temporal dev server, the simulated endpoint in its own process, both workers,
 // one sweep of configs/sweeps/demo.toml published to the local dataset, the summary, and a clean shutdown.
 import { join, resolve } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { defaultDatasetDir } from '../../activities/dataset/location.js';
 import { dataDir } from '../../activities/sweep/paths.js';
-import { startWorkers } from '../../workers/run.js';
 import { spawnSimServer } from '../sim-server/spawn.js';
 import { openClient, webUiLink } from '../temporal/connection.js';
 import { startDevServer } from '../temporal/dev-server.js';
@@ -42,6 +40,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     say(`simulated endpoint ${sim.url} (pid ${sim.pid}) from ${o.simConfig} (simulated timings, not real models)`);
 
     // The demo prints its own story; the SDK's per-worker state lines would bury it (warnings still show).
+    // The worker SDK loads here, when the demo starts its workers (the CLI itself never loads it).
+    const { DefaultLogger, Runtime } = await import('@temporalio/worker');
+    const { startWorkers } = await import('../../workers/run.js');
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const target = { address: server.address, namespace: 'default', connectionOptions: { address: server.address } };
     const hostQueue = `nightshift-demo-${process.pid}`;

@@ -1,7 +1,7 @@
 // `nightshift publish`'s work: convert a tool's output (or take an envelope as it is), apply the
 // command line's run facts, validate, and publish one shard; logs on stderr, the outcome on stdout.
 import { readFile } from 'node:fs/promises';
-import type { ConverterKind, RunContext } from '../../activities/converters/types.js';
+import type { RunContext } from '../../activities/converters/types.js';
 import { SUITES, type Envelope } from '../../workflows/shared/envelope.js';
 import { isRecord } from '../../workflows/shared/records.js';
 import { InputError } from '../../activities/errors.js';

@@ -35,7 +35,9 @@ function cell(row: ResultRow | LeaderboardRow, column: Column, inTable = false):
   if (column === 'tags') return Object.entries(row.tags).map(([k, v]) => `${k}=${v}`).join(' ');
   // The table marks a direction guessed from the unit and name (no `better` tag), as the viewer does.
   if (inTable && column === 'better' && 'better' in row && row.better_source === 'guessed') return `${row.better}?`;
-  return String(row[column as keyof typeof row]);
+  // Every other column is a scalar; a ResultRow has no chip or direction (those cells read "undefined").
+  const fields: Partial<Record<Exclude<Column, 'tags'>, string | number | null>> = row;
+  return String(fields[column]);
 }
 
 export function render(rows: ReadonlyArray<ResultRow | LeaderboardRow>, format: ResultsOptions['format'], columns: readonly Column[] = COLUMNS): string {

@@ -28,7 +28,8 @@ export async function setFaults(ctx: SimContext, req: IncomingMessage, res: Serv
     if (error instanceof HttpError) { sendError(res, error.status, error.message); return; }
     throw error;
   }
-  const targets = body.model === undefined ? ctx.pool.order : [ctx.pool.get(String(body.model))].filter((m) => m !== undefined);
+  // A model that is not a string names no simulated model: 404 like an unknown id.
+  const targets = body.model === undefined ? ctx.pool.order : [typeof body.model === 'string' ? ctx.pool.get(body.model) : undefined].filter((m) => m !== undefined);
   if (targets.length === 0) { sendError(res, 404, `unknown model ${JSON.stringify(body.model)}; simulated models: ${ctx.pool.ids().join(', ')}`); return; }
   const extra = Object.keys(body).filter((k) => k !== 'model' && k !== 'faults');
   if (extra.length) { sendError(res, 400, `unknown key(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected "model" and "faults"`); return; }

@@ -16,8 +16,8 @@ export type QueuePolicy = 'wait' | 'reject';
 
 export interface ScriptedToolCall {
   name: string;
-  /** Object (serialised as JSON) or an already-serialised JSON string. */
-  arguments: Record<string, unknown> | string;
+  /** Object (serialised as JSON) or an already-serialised JSON string; absent means `{}`. */
+  arguments?: Record<string, unknown> | string;
 }
 
 export interface ScriptEntry {
@@ -328,12 +328,13 @@ export function loadSimConfig(path: string): SimConfig {
 
 /** Validates a faults object posted to /sim/faults (same keys as a model's [faults] table). */
 export function parseFaults(value: unknown): FaultSpec {
-  return normaliseFaults(checkObject<Partial<FaultSpec>>(value, faultsSchema, 'faults'));
+  const faults = checkObject(value, faultsSchema, 'faults') as Partial<FaultSpec>;
+  return normaliseFaults(faults);
 }
 
 // Through the one config loader (shape, with file lines), then the checks the schema cannot make.
 function simConfigOf(file: ConfigText): SimConfig {
-  const raw = checkConfig<RawConfig>(file, configSchema);
+  const raw = checkConfig(file, configSchema) as RawConfig;
   const problems = semanticProblems(raw);
   if (problems.length) {
     const lines = file.toml === undefined ? new Map<string, number>() : keyLines(file.toml);

@@ -97,7 +97,7 @@ export async function handleInference(
   } else {
     ctx.pool.touch(model);
   }
-  if (res.destroyed) {
+  if (clientGone(res)) {
     ctx.stats.failed(model.spec.id, true);
     ctx.requestEnded(model);
     return;
@@ -118,7 +118,7 @@ export async function handleInference(
   if (slotWait) {
     waited = true;
     await slotWait;
-    if (res.destroyed) {
+    if (clientGone(res)) {
       model.releaseSlot();
       ctx.stats.failed(model.spec.id, true);
       ctx.requestEnded(model);
@@ -141,4 +141,10 @@ export async function handleInference(
       : [planFor(request)];
   const timing = new TimingPlan(start, model.prefillMs(request.promptTokens), model.itlMs(), model.spec.jitter, model.rngFor(PURPOSE_JITTER, ordinal).next() * 2 ** 32);
   new Generation(ctx, res, model, request, plans, timing, faults).start();
+}
+
+/** The client hung up. A call, not `res.destroyed` inline: it changes while the handler awaits a model
+ * load or a decode slot, and an earlier check must not narrow a later one away. */
+function clientGone(res: ServerResponse): boolean {
+  return res.destroyed;
 }

@@ -221,7 +221,8 @@ export function collectReply(plan: ReplyPlan): { content: string; reasoning: str
     if (cursor.kind === KIND_CONTENT) content += cursor.raw;
     else if (cursor.kind === KIND_REASONING) reasoning += cursor.raw;
     else if (cursor.kind === KIND_TOOL_HEADER) toolCallsStarted++;
-    else toolArgs[cursor.toolIndex] += cursor.raw;
+    // toolArgs has an entry (initially '') for every planned tool call.
+    else toolArgs[cursor.toolIndex] = (toolArgs[cursor.toolIndex] ?? '') + cursor.raw;
   }
   return { content, reasoning, toolArgs, tokens: cursor.emitted, toolCallsStarted };
 }

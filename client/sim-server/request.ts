@@ -1,5 +1,6 @@
 // Parsing and checking OpenAI request bodies into the few facts the simulator acts on. Unsupported
 // features are refused with a 400 that says so, rather than silently answered wrongly.
+import { isRecord } from '../../workflows/shared/records.js';
 import { HttpError } from './http.js';
 import { hashString } from './rng.js';
 import { ASSISTANT_PRIMING_TOKENS, MESSAGE_OVERHEAD_TOKENS, countTokens } from './tokens.js';
@@ -84,9 +85,11 @@ function contentText(content: unknown, where: string): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     let text = '';
-    for (const part of content as Array<{ type?: unknown; text?: unknown }>) {
-      if (part && part.type === 'text' && typeof part.text === 'string') text += (text ? '\n' : '') + part.text;
-      else bad(`${where}: only text content parts are supported by the simulator (got type ${JSON.stringify(part?.type)})`);
+    for (const part of content as unknown[]) {
+      // A part that is not an object (null, a string …) has no type either.
+      const fields = isRecord(part) ? part : {};
+      if (fields.type === 'text' && typeof fields.text === 'string') text += (text ? '\n' : '') + fields.text;
+      else bad(`${where}: only text content parts are supported by the simulator (got type ${JSON.stringify(fields.type)})`);
     }
     return text;
   }

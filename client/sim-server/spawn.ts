@@ -39,7 +39,10 @@ export async function spawnSimServer(args: string[], options: { startTimeoutMs?:
     });
     child.once('exit', (code, signal) => fail(new Error(`sim-server exited (${signal ?? code}) before listening: ${stderr.join('').trim().slice(-500)}`)));
   });
-  return { url, pid: child.pid!, stop: () => stopChild(child) };
+  // A child that printed its listening line is running, so it has a pid.
+  const { pid } = child;
+  if (pid === undefined) throw new Error('sim-server is listening but has no pid');
+  return { url, pid, stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -67,9 +67,7 @@ export class Timeline {
     if (n > 0) {
       // Sift the last element down from the root.
       let i = 0;
-      while (true) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
+      for (let l = 1; l < n; l = 2 * i + 1) {
         const r = l + 1;
         const c = r < n && (times[r] as number) < (times[l] as number) ? r : l;
         if ((times[c] as number) >= lastTime) break;

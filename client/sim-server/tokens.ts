@@ -72,8 +72,9 @@ export function splitTokens(text: string): string[] {
     start = i;
   }
   if (start < text.length) {
-    if (pieces.length === 0) pieces.push(text.slice(start));
-    else pieces[pieces.length - 1] += text.slice(start);
+    // Trailing space joins the last piece (or is the only one).
+    const last = pieces.pop();
+    pieces.push((last ?? '') + text.slice(start));
   }
   return pieces;
 }
@@ -87,9 +88,11 @@ function buildVocabulary(): string[] {
   for (const a of SYLLABLES) for (const b of SYLLABLES) words.push(a + b);
   // Then three-syllable words, walked with a stride so neighbours differ, until 512 distinct words.
   const n = SYLLABLES.length;
+  // `index % n` is always a valid index; the default only satisfies the type.
+  const syllable = (index: number): string => SYLLABLES[index % n] ?? '';
   for (let k = 0; words.length < 512 && k < n * n * n; k++) {
     const j = (k * 97) % (n * n * n);
-    const word = (SYLLABLES[j % n]! + SYLLABLES[Math.floor(j / n) % n]! + SYLLABLES[Math.floor(j / (n * n))]!).slice(0, WORD_CHUNK);
+    const word = (syllable(j) + syllable(Math.floor(j / n)) + syllable(Math.floor(j / (n * n)))).slice(0, WORD_CHUNK);
     if (!words.includes(word)) words.push(word);
   }
   return words;

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { clientConnectionOptions, temporalTarget, type TemporalTarget } from '../../workers/temporal-target.js';
 
-export async function openClient(target: TemporalTarget = temporalTarget()): Promise<{ client: Client; target: TemporalTarget; close(): Promise<void> }> {
+export async function openClient(target: TemporalTarget = temporalTarget()): Promise<{ client: Client; target: TemporalTarget; close: () => Promise<void> }> {
   const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
     throw new Error(`cannot reach the Temporal server at ${target.address} (set TEMPORAL_ADDRESS, or start one with \`nightshift dev\`): ${(error as Error).message}`);
   });

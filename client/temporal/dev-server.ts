@@ -57,8 +57,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (options.log) options.log.write(chunk);
     else if (output.length < 20_000) output += chunk.toString();
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `${ip}:${port}`;
   const ready = await Promise.race([waitForPort(ip, port, 60_000).then(() => true), exited.then(() => false)]);

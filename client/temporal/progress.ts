@@ -23,7 +23,7 @@ export async function sweepProgress(client: Client, sweepId: string, now = Date.
         if (!suite) continue;
         suite.attempt = pending.attempt ?? suite.attempt;
         const payload = pending.heartbeatDetails?.payloads?.[0];
-        const beat = payload ? (defaultPayloadConverter.fromPayload(payload) as SuiteHeartbeat) : undefined;
+        const beat = payload ? (defaultPayloadConverter.fromPayload<SuiteHeartbeat>(payload)) : undefined;
         if (beat) Object.assign(suite, withTiming({ ...suite, completed: beat.completed, total: beat.total }, now));
       }
     } catch {

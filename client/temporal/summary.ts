@@ -31,7 +31,7 @@ export function progressBars(stream: NodeJS.WritableStream = process.stderr) {
       clearOnComplete: false,
       stopOnComplete: false,
       stream: stream,
-      noTTYOutput: !(stream as NodeJS.WriteStream).isTTY,
+      noTTYOutput: !('isTTY' in stream && stream.isTTY === true),
       notTTYSchedule: 10_000,
     },
     cliProgress.Presets.shades_classic,

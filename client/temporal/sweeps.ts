@@ -52,7 +52,9 @@ export async function startSweep(client: Client, input: SweepInput, workflowId =
 /** Waits for the sweep, redrawing bars every second when `bars` is on; resolves to the result. */
 export async function waitForSweep(client: Client, handle: WorkflowHandle, options: { bars: boolean }): Promise<SweepResult> {
   const bars = options.bars ? progressBars() : undefined;
-  let finished = false;
+  // Set when the result settles, while the loop below awaits: typed boolean so the loop's test is not
+  // narrowed to the initial false.
+  let finished = false as boolean;
   const result = handle.result().finally(() => {
     finished = true;
   }) as Promise<SweepResult>;
@@ -78,7 +80,7 @@ export async function sweepInputOf(handle: WorkflowHandle): Promise<SweepInput> 
   const history = await handle.fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new InputError(`workflow ${handle.workflowId} has no start input in its history`);
-  return defaultPayloadConverter.fromPayload(payload) as SweepInput;
+  return defaultPayloadConverter.fromPayload<SweepInput>(payload);
 }
 
 export type RetryOutcome =

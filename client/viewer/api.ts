@@ -52,10 +52,10 @@ export async function handleApi(store: ViewerStore, settings: ViewerSettings, pa
     if (models.length === 0) throw new ApiError(400, '"models" must list at least one model (comma-separated)');
     return trends(store, models, { suite, name, metric }, { chip: filters.chip, since: filters.since, until: filters.until });
   }
-  const run = /^\/api\/run\/([0-9a-f]{8,64})$/.exec(path);
-  if (run) {
-    const found = await runEnvelope(store, run[1]!);
-    if (!found) throw new ApiError(404, `no run with hash ${run[1]}`);
+  const hash = /^\/api\/run\/([0-9a-f]{8,64})$/.exec(path)?.[1];
+  if (hash !== undefined) {
+    const found = await runEnvelope(store, hash);
+    if (!found) throw new ApiError(404, `no run with hash ${hash}`);
     return runDetail(found.envelope as Envelope, found.shard, settings);
   }
   throw new ApiError(404, `no API route ${path}`);

@@ -64,11 +64,12 @@ const POINT_COLUMNS = `model, quantization, suite, name, metric, unit, value, sy
 export async function leaderboard(store: ViewerStore, filters: Filters): Promise<LeaderboardRow[]> {
   const rule = latestPerGroup();
   const before = where(filters, ['suite', 'metric', 'chip', 'model', 'since', 'until']);
-  const after = filters.quantization ? ' AND quantization = $quantization' : '';
+  const quantization = filters.quantization;
+  const after = quantization ? ' AND quantization = $quantization' : '';
   const latest = await rows(
     store,
     `SELECT ${POINT_COLUMNS} FROM results WHERE ${rule.candidates} AND ${before.clause} ${rule.qualify}${after} ${rule.orderBy}`,
-    after ? { ...before.params, quantization: filters.quantization! } : before.params,
+    quantization ? { ...before.params, quantization } : before.params,
   );
   return latest.map(withDirection);
 }

@@ -54,7 +54,7 @@ export async function startViewer(store: ViewerStore, options: { host?: string; 
     if (!file) { send(404, 'text/plain', `not found: ${url.pathname}`); return; }
     readFile(file)
       .then((body) => send(200, TYPES[extname(file)] ?? 'application/octet-stream', body))
-      .catch((error: Error) => send(500, 'text/plain', error.message));
+      .catch((error: unknown) => send(500, 'text/plain', error instanceof Error ? error.message : String(error)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

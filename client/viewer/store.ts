@@ -115,9 +115,10 @@ export class ViewerStore {
       await this.insert(batch);
       batch.forEach((f) => this.seen.add(f));
     } catch (error) {
-      if (batch.length === 1) {
-        this.seen.add(batch[0]!);
-        this.warnings.push(await this.classify(batch[0]!, error));
+      const [only] = batch;
+      if (only !== undefined && batch.length === 1) {
+        this.seen.add(only);
+        this.warnings.push(await this.classify(only, error));
         return;
       }
       // Split until the damaged shards are isolated; the healthy ones still load.
@@ -136,11 +137,12 @@ export class ViewerStore {
   }
 
   private async classify(file: string, error: unknown): Promise<DatasetWarning> {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     try {
       // A parquet file we can read but not load has another column layout (e.g. the seed's shards).
       const reader = await this.connection.runAndReadAll(`SELECT name FROM parquet_schema(${sqlString(this.shardPath(file))})`);
-      const columns = new Set(reader.getRowObjectsJS().map((r) => String(r.name)));
+      // parquet_schema's `name` is a VARCHAR column.
+      const columns = new Set(reader.getRowObjectsJS().flatMap((r) => (typeof r.name === 'string' ? [r.name] : [])));
       const missing = SOURCE_COLUMNS.filter((c) => !columns.has(c));
       if (missing.length === 0) return { kind: 'unreadable', file, message: `shard cannot be loaded: ${message}` };
       return {

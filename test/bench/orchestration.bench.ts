@@ -16,14 +16,14 @@ import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const SUITES = ['throughput', 'ttft', 'tool-calling', 'capability-comparison'];
 const noop: Partial<SweepActivities> = {
-  loadModel: async () => ({ loadSeconds: 0 }),
-  warmUp: async () => ({ warmedUp: false, system: { os: 'bench', chip: 'bench', memory_gb: 1 } }),
-  runSuite: async (input) => {
+  loadModel: () => Promise.resolve({ loadSeconds: 0 }),
+  warmUp: () => Promise.resolve({ warmedUp: false, system: { os: 'bench', chip: 'bench', memory_gb: 1 } }),
+  runSuite: (input) => {
     const info = Context.current().info;
-    return { suite: input.suite, model: input.model, results: [], errors: [], startedAt: new Date(info.scheduledTimestampMs).toISOString(), completed: 0, total: 0, attempt: info.attempt, resumedFrom: 0, journalPath: '' };
+    return Promise.resolve({ suite: input.suite, model: input.model, results: [], errors: [], startedAt: new Date(info.scheduledTimestampMs).toISOString(), completed: 0, total: 0, attempt: info.attempt, resumedFrom: 0, journalPath: '' });
   },
-  releaseModel: async () => ({ unloaded: true }),
-  publishSuite: async ({ run }) => ({ shard: `${run.model}-${run.suite}`, written: true, envelopeHash: 'noop' }),
+  releaseModel: () => Promise.resolve({ unloaded: true }),
+  publishSuite: ({ run }) => Promise.resolve({ shard: `${run.model}-${run.suite}`, written: true, envelopeHash: 'noop' }),
 };
 const ACTIVITIES_PER_MODEL = 3 + 2 * SUITES.length; // load, warm up, release + (suite, publish) per suite
 

@@ -71,7 +71,7 @@ async function publishMany(dir: string, from: number, to: number, concurrency: n
 async function phaseBreakdown(dir: string, n = 100): Promise<Record<string, number>> {
   const totals = { plan: 0, write: 0, fsync: 0, dirFlush: 0 };
   for (let i = 0; i < n; i++) {
-    const [plan, planMs] = await timed(async () => planShard(benchEnvelope(1_000_000 + i)));
+    const [plan, planMs] = await timed(() => Promise.resolve(planShard(benchEnvelope(1_000_000 + i))));
     const file = join(dir, `phase-${i}.parquet`);
     const [, writeMs] = await timed(() => writeParquet(plan.rows, file));
     const [, fsyncMs] = await timed(async () => {

@@ -32,8 +32,8 @@ const shots = join(process.cwd(), 'test-results', 'screenshots');
 mkdirSync(shots, { recursive: true });
 
 describe('viewer in Chromium', () => {
-  let browser: Browser;
-  let viewer: RunningViewer;
+  let browser: Browser | undefined;
+  let viewer: RunningViewer | undefined;
   let page: Page;
   let store: ViewerStore;
   const dir = mkdtempSync(join(tmpdir(), 'ns-browser-'));
@@ -57,7 +57,7 @@ describe('viewer in Chromium', () => {
   };
 
   it('loads the leaderboard and shows the damaged-shard notice', async () => {
-    await page.goto(viewer.url);
+    await page.goto(viewer!.url);
     await page.waitForSelector('body[data-ready="1"]');
     expect(await page.locator('tr.lb-row').count()).toBe(SAMPLE_MODELS.length * 3);
     expect(await page.locator('#shard-warnings').textContent()).toContain('ttft-broken');
@@ -117,7 +117,7 @@ describe('viewer in Chromium', () => {
     await exportStaticSite(store, out, { temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'default' });
     const site = await serveStatic(out);
     try {
-      const p = await browser.newPage();
+      const p = await browser!.newPage();
       await p.goto(`${site.url}/#/leaderboard?suite=throughput`);
       await p.waitForSelector('body[data-ready="1"]');
       expect(await p.locator('tr.lb-row').count()).toBe(SAMPLE_MODELS.length * 2);
@@ -134,9 +134,9 @@ describe('viewer in Chromium', () => {
 });
 
 describe('leaderboard rule and direction in Chromium, served and exported', () => {
-  let browser: Browser;
-  let viewer: RunningViewer;
-  let site: { url: string; close: () => void };
+  let browser: Browser | undefined;
+  let viewer: RunningViewer | undefined;
+  let site: { url: string; close: () => void } | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'ns-browser-rule-'));
   const settings = { temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'default' };
 
@@ -155,10 +155,10 @@ describe('leaderboard rule and direction in Chromium, served and exported', () =
   });
 
   it.each([
-    ['served', () => viewer.url],
-    ['static', () => site.url],
+    ['served', () => viewer!.url],
+    ['static', () => site!.url],
   ])('%s: ranks a better=lower perplexity lowest-first and shows one decode row per chip', async (_mode, base) => {
-    const p = await browser.newPage();
+    const p = await browser!.newPage();
     const rows = async (hash: string) => {
       // A hash-only navigation keeps the document: clear the ready mark so the wait sees the new view.
       if (p.url() !== 'about:blank') await p.evaluate(() => delete document.body.dataset.ready);

@@ -21,7 +21,7 @@ import { validateEnvelope } from '../../activities/envelope/validate.js';
 const MODEL = 'sim-mem';
 const system = { os: 'test', chip: 'test', memory_gb: 1 };
 let dir: string;
-let child: ChildProcess;
+let child: ChildProcess | undefined;
 let url: string;
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
   child = spawn(process.execPath, ['client/bin/nightshift.mjs', 'sim-server', '--plain', '--model', MODEL, '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout! });
   url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`sim-server exited (${code}) before listening`)));
+    child!.once('exit', (code) => reject(new Error(`sim-server exited (${code}) before listening`)));
     lines.on('line', (line) => {
       const event = JSON.parse(line) as { event?: string; url?: string };
       if (event.event === 'listening' && event.url) resolve(event.url);
@@ -59,8 +59,10 @@ async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: strin
   const err: string[] = [];
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true));
+  // write() is also called with bytes.
+  const text = (chunk: string | Uint8Array): string => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  process.stdout.write = ((s: string | Uint8Array) => (out.push(text(s)), true));
+  process.stderr.write = ((s: string | Uint8Array) => (err.push(text(s)), true));
   try {
     return { value: await fn(), stdout: out.join(''), stderr: err.join('') };
   } finally {
@@ -85,7 +87,7 @@ describe('nightshift run: model server memory', () => {
     expect(validateEnvelope(envelope).issues).toEqual([]);
     expect(envelope.errors).toEqual([]);
     expect(envelope.memory_snapshots!.map((s) => s.phase)).toEqual(['before', 'after']);
-    const childMb = await rssMb(child.pid!);
+    const childMb = await rssMb(child!.pid!);
     for (const s of envelope.memory_snapshots!) {
       // The server's process, not this one: within a factor of two of what /proc says for the child.
       expect(s.rss_gb * 1024).toBeGreaterThan(childMb / 2);
@@ -104,11 +106,11 @@ describe('nightshift run: model server memory', () => {
   it('takes the process from --server-pid; an explicit process that is not there is an errors line, not a failure', async () => {
     const out = join(dir, 'pid.json');
     const run = (...extra: string[]) => quiet(() => main(['run', 'ttft', '--endpoint', url, '--model', MODEL, '--prompt-tokens', '32', '--repeats', '1', '--git-sha', 'abcdef1', '--out', out, '--no-progress', ...extra]));
-    expect((await run('--server-pid', String(child.pid))).value).toBe(0);
+    expect((await run('--server-pid', String(child!.pid))).value).toBe(0);
     const byPid = JSON.parse(await readFile(out, 'utf8')) as Envelope;
     expect(byPid.errors).toEqual([]);
     expect(byPid.memory_snapshots).toHaveLength(2);
-    expect(byPid.results[0]!.tags?.memory_target).toBe(`pid ${child.pid}`);
+    expect(byPid.results[0]!.tags?.memory_target).toBe(`pid ${child!.pid}`);
     expect(byPid.results[0]!.peak_rss_mb).toBeGreaterThan(0);
 
     const gone = spawn(process.execPath, ['-e', '']);

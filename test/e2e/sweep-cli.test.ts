@@ -12,7 +12,7 @@ import { projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
 
-let h: Harness;
+let h: Harness | undefined;
 let dir: string;
 const children: Child[] = [];
 const run = promisify(execFile);
@@ -31,9 +31,13 @@ afterAll(async () => {
 const model = (id: string, faults: Record<string, number> = {}) => ({ id, load_ms: 10, prefill_tokens_per_second: 100000, decode_tokens_per_second: 2000, ttft_ms: 20, jitter: 0, reply_tokens: [2, 2], faults });
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [`${projectRoot}client/bin/nightshift.mjs`, ...args], { cwd: projectRoot, env: { ...process.env, TEMPORAL_ADDRESS: h.server.address } }).then(
+  return run(process.execPath, [`${projectRoot}client/bin/nightshift.mjs`, ...args], { cwd: projectRoot, env: { ...process.env, TEMPORAL_ADDRESS: h!.server.address } }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    (e: unknown) => {
+      // execFile rejects with an Error that carries the exit code and the output.
+      const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
+      return { code, stdout, stderr };
+    },
   );
 }
 
@@ -42,7 +46,7 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     await writeFile(join(dir, 'sim.json'), JSON.stringify({ seed: 1, max_loaded_models: 1, models: [model('sim-ok')] }));
     const sim = await startCli(['sim-server', '--config', join(dir, 'sim.json')], {});
     children.push(sim);
-    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], { TEMPORAL_ADDRESS: h.server.address });
+    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], { TEMPORAL_ADDRESS: h!.server.address });
     children.push(worker);
     await writeFile(
       join(dir, 'sweep.toml'),
@@ -75,10 +79,10 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     expect(retried.code).toBe(0);
     const retryId = retried.stdout.trim();
     expect(retryId).toMatch(/^cli-sweep-retry-/);
-    const retry = (await h.client.workflow.getHandle(retryId).result()) as SweepResult;
+    const retry = (await h!.client.workflow.getHandle(retryId).result()) as SweepResult;
     expect(retry.retryOf).toBe('cli-sweep');
     expect(retry.models.map((m) => m.model)).toEqual(['sim-missing']);
-    expect((await h.client.workflow.getHandle(retryId).describe()).memo).toMatchObject({ retryOf: 'cli-sweep' });
+    expect((await h!.client.workflow.getHandle(retryId).describe()).memo).toMatchObject({ retryOf: 'cli-sweep' });
 
     const listed = await cli(['sweep', 'list']);
     expect(listed.stdout).toContain('cli-sweep\t');

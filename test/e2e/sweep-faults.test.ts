@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelopes } from '../../activities/dataset/query.js';
 import { journalPath } from '../../activities/sweep/paths.js';
-import type { SweepResult } from '../../workflows/progress.js';
 import { startDevServer } from '../../client/temporal/dev-server.js';
 import { ensureTool } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
@@ -23,7 +22,7 @@ const simModel = (id: string, faults: Record<string, number> = {}) => ({
   id, load_ms: 20, prefill_tokens_per_second: 100000, decode_tokens_per_second: 2000, ttft_ms: 150, jitter: 0, reply_tokens: [2, 2], faults,
 });
 
-let h: Harness;
+let h: Harness | undefined;
 let dir: string;
 let dbFile: string;
 const children: Child[] = [];
@@ -48,14 +47,14 @@ async function sim(models: object[], port = 0): Promise<Child> {
   return child;
 }
 
-async function worker(name: string): Promise<Child> {
+/** `_name` only labels the call site (which worker of the test this is). */
+async function worker(_name: string): Promise<Child> {
   const child = await startCli(['worker', '--host-queue', `faults-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], {
-    TEMPORAL_ADDRESS: h.server.address,
+    TEMPORAL_ADDRESS: h!.server.address,
     TEMPORAL_NAMESPACE: 'default',
   });
   child.process.stderr?.on('data', () => {});
   children.push(child);
-  name;
   return child;
 }
 
@@ -84,7 +83,7 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 
 let n = 0;
 function startSweep(models: string[], endpoint: string, extra: object = {}) {
-  return h.client.workflow.start(benchmarkSweep, {
+  return h!.client.workflow.start(benchmarkSweep, {
     taskQueue: 'nightshift',
     workflowId: `faults-${process.pid}-${++n}`,
     args: [{ models, suites: ['ttft'], endpoint, hostQueue: `faults-${process.pid}`, suiteConfig, heartbeatTimeoutSeconds: 10, unload: false, ...extra }],
@@ -131,10 +130,10 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     const handle = await startSweep(['sim-restart'], url);
     const childId = `${handle.workflowId}/sim-restart`;
     await waitFor(async () => (await journalLines(childId)).length >= 2, 'two journaled cells');
-    const port = h.server.port;
-    await h.server.stop();
+    const port = h!.server.port;
+    await h!.server.stop();
     await new Promise((r) => setTimeout(r, 1500));
-    h.server = await startDevServer({ temporalPath: ensureTool('temporal'), uiPort: false, dbFile, port });
+    h!.server = await startDevServer({ temporalPath: ensureTool('temporal'), uiPort: false, dbFile, port });
 
     const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
@@ -186,17 +185,17 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     const w = await worker('cli');
     const id = `bad-input-${process.pid}`;
     const run = promisify(execFile);
-    await run(temporal, ['workflow', 'start', '--address', h.server.address, '--type', 'benchmarkSweep', '--task-queue', 'nightshift', '--workflow-id', id,
+    await run(temporal, ['workflow', 'start', '--address', h!.server.address, '--type', 'benchmarkSweep', '--task-queue', 'nightshift', '--workflow-id', id,
       '--input', JSON.stringify({ models: [], suites: ['throughput', 'bogus'], endpoint: 'not a url', extra: 1 })]);
-    const shown = await run(temporal, ['workflow', 'result', '--address', h.server.address, '--workflow-id', id, '--output', 'json']).then((r) => r.stdout, (e: { stdout?: string }) => e.stdout ?? '');
+    const shown = await run(temporal, ['workflow', 'result', '--address', h!.server.address, '--workflow-id', id, '--output', 'json']).then((r) => r.stdout, (e: unknown) => (e as { stdout?: string }).stdout ?? '');
     expect(shown).toContain('InvalidSweepInput');
     for (const text of ['models: must not be empty', 'suites[1]: unknown suite \\"bogus\\"', 'endpoint: expected an http:// or https:// URL', 'extra: unknown key']) {
       expect(shown).toContain(text);
     }
-    const history = await h.client.workflow.getHandle(id).fetchHistory();
+    const history = await h!.client.workflow.getHandle(id).fetchHistory();
     // Only the early, light check ran: no model was loaded.
     expect(history.events?.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['checkSweep']);
-    expect((await h.client.workflow.getHandle(id).describe()).status.name).toBe('FAILED');
+    expect((await h!.client.workflow.getHandle(id).describe()).status.name).toBe('FAILED');
     await stopChild(w);
   });
 });

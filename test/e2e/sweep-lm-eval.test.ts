@@ -14,7 +14,6 @@ import { withConnection, sqlString } from '../../activities/dataset/duckdb.js';
 import type { Envelope } from '../../workflows/shared/envelope.js';
 import { validateEnvelope } from '../../activities/envelope/validate.js';
 import { groupAlive, type RegistryEntry } from '../../activities/suites/external/process-registry.js';
-import type { SweepResult } from '../../workflows/progress.js';
 import { ensureTool, projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
@@ -31,8 +30,8 @@ interface Row {
   answer: string;
 }
 
-let h: Harness;
-let sim: SimServer;
+let h: Harness | undefined;
+let sim: SimServer | undefined;
 let dir: string;
 let python: string;
 let rows: Row[];
@@ -75,12 +74,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const chatRequests = () => sim.stats().models[MODEL]?.routes[CHAT] ?? 0;
+const chatRequests = () => sim!.stats().models[MODEL]?.routes[CHAT] ?? 0;
 const registryDir = () => join(dir, 'state', 'pids');
 
 async function worker(): Promise<Child> {
   const child = await startCli(['worker', '--host-queue', hostQueue, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], {
-    TEMPORAL_ADDRESS: h.server.address,
+    TEMPORAL_ADDRESS: h!.server.address,
     TEMPORAL_NAMESPACE: 'default',
     // The pid-file registry the tool runner writes and the worker reaps at start: private to this test.
     NIGHTSHIFT_STATE_DIR: join(dir, 'state'),
@@ -114,7 +113,7 @@ async function shardEnvelopes(): Promise<Array<{ file: string; envelope: unknown
     const rowsJson = await withConnection(async (c) =>
       (await c.runAndReadAll(`SELECT DISTINCT envelope_json FROM read_parquet(${sqlString(join(dir, 'dataset', 'data', file))})`)).getRowObjectsJson(),
     );
-    for (const r of rowsJson) out.push({ file, envelope: JSON.parse(String(r.envelope_json)) });
+    for (const r of rowsJson) out.push({ file, envelope: JSON.parse(r.envelope_json as string) });
   }
   return out;
 }
@@ -122,14 +121,14 @@ async function shardEnvelopes(): Promise<Array<{ file: string; envelope: unknown
 describe('sweep with the lm-eval reasoning suite (real lm-eval, simulated endpoint)', () => {
   it('survives a SIGKILLed worker: orphan reaped at the next start, resumed from the cache, published once with the scripted score', async () => {
     const first = await worker();
-    const handle = await h.client.workflow.start(benchmarkSweep, {
+    const handle = await h!.client.workflow.start(benchmarkSweep, {
       taskQueue: 'nightshift',
       workflowId: `lm-eval-e2e-${process.pid}`,
       args: [
         {
           models: [MODEL],
           suites: ['reasoning'],
-          endpoint: sim.url,
+          endpoint: sim!.url,
           hostQueue,
           warmUp: false,
           unload: false,
@@ -154,8 +153,8 @@ describe('sweep with the lm-eval reasoning suite (real lm-eval, simulated endpoi
     // Either the group still ran and was killed, or it had ended by itself (lm-eval dies on its next write
     // to the dead worker's pipe) and only its pid file was left: both are logged by the start-up reap.
     const reapLine = new RegExp(`(reaped orphaned|removed stale registry entry of) tool process group ${lmEval!.pgid} `);
-    await waitFor(() => reapLine.test(second.output()), 'the reap log line', 30_000).catch((error: Error) => {
-      throw new Error(`${error.message}; worker output:\n${second.output().slice(-3000)}`);
+    await waitFor(() => reapLine.test(second.output()), 'the reap log line', 30_000).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; worker output:\n${second.output().slice(-3000)}`);
     });
     await waitFor(() => !groupAlive(lmEval!.pgid), 'the orphaned group to end', 10_000);
     expect(await registered()).toEqual([]);

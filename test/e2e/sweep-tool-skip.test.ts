@@ -10,15 +10,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../client/sim-server/server.js';
 import { onPath } from '../../activities/suites/external/find-tool.js';
-import type { SweepResult } from '../../workflows/progress.js';
 import { projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const MODEL = 'sim-tools';
-let h: Harness;
-let sim: SimServer;
+let h: Harness | undefined;
+let sim: SimServer | undefined;
 let dir: string;
 const children: Child[] = [];
 const run = promisify(execFile);
@@ -43,19 +42,19 @@ describe('sweep suites run by a chosen external tool', { timeout: 120_000 }, () 
   it.skipIf(installed)('vllm-bench (throughput) and benchlocal (tool-calling) not installed: both pairs skipped with how to install, in the result and in `sweep status`', async () => {
     const queue = `tool-skip-${process.pid}`;
     const worker = await startCli(['worker', '--host-queue', queue, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], {
-      TEMPORAL_ADDRESS: h.server.address,
+      TEMPORAL_ADDRESS: h!.server.address,
       NIGHTSHIFT_STATE_DIR: join(dir, 'state'),
     });
     children.push(worker);
     const id = `tool-skip-${process.pid}`;
-    const handle = await h.client.workflow.start(benchmarkSweep, {
+    const handle = await h!.client.workflow.start(benchmarkSweep, {
       taskQueue: 'nightshift',
       workflowId: id,
       args: [
         {
           models: [MODEL],
           suites: ['throughput', 'tool-calling'],
-          endpoint: sim.url,
+          endpoint: sim!.url,
           hostQueue: queue,
           warmUp: false,
           unload: false,
@@ -73,7 +72,7 @@ describe('sweep suites run by a chosen external tool', { timeout: 120_000 }, () 
     expect(toolCalling).toMatchObject({ suite: 'tool-calling', state: 'skipped', attempt: 1 });
     expect(toolCalling?.error).toMatch(/^suite skipped: not installed: benchlocal-cli is not on PATH; .*noonghunna\/benchlocal-cli/);
     // Nothing reached the model: the native runners of these suites did not run in the tools' place.
-    expect(sim.stats().models[MODEL]?.routes['/v1/chat/completions'] ?? 0).toBe(0);
+    expect(sim!.stats().models[MODEL]?.routes['/v1/chat/completions'] ?? 0).toBe(0);
     // The gap is published too (a skipped envelope per pair), so the dataset shows what did not run.
     const files = await readdir(join(dir, 'dataset', 'data'));
     expect(files.filter((f) => f.includes(`-throughput-${MODEL}-`))).toHaveLength(1);
@@ -81,7 +80,7 @@ describe('sweep suites run by a chosen external tool', { timeout: 120_000 }, () 
 
     const status = await run(process.execPath, [`${projectRoot}client/bin/nightshift.mjs`, 'sweep', 'status', id], {
       cwd: projectRoot,
-      env: { ...process.env, TEMPORAL_ADDRESS: h.server.address },
+      env: { ...process.env, TEMPORAL_ADDRESS: h!.server.address },
     });
     const lines = status.stdout.split('\n');
     expect(lines.find((l) => l.includes('throughput'))).toMatch(/skipped.*suite skipped: not installed: vllm/);

@@ -24,9 +24,9 @@ interface GreetingConfig {
 }
 
 // The runner: one result per configured repetition, saying what it was configured with.
-const greetingRunner: SuiteRunner<GreetingConfig> = async (context) => {
+const greetingRunner: SuiteRunner<GreetingConfig> = (context) => {
   context.onProgress({ completed: context.config.times, total: context.config.times });
-  return {
+  return Promise.resolve({
     results: Array.from({ length: context.config.times }, (_, i) => ({
       name: `greeting_${i}`,
       metric: 'score',
@@ -35,13 +35,14 @@ const greetingRunner: SuiteRunner<GreetingConfig> = async (context) => {
       tags: { greeting: context.config.greeting, better: 'higher' },
     })),
     errors: [],
-  };
+  });
 };
 
-let h: Harness;
-let sim: SimServer;
+// Undefined until beforeAll got that far: afterAll cleans up whatever started.
+let h: Harness | undefined;
+let sim: SimServer | undefined;
 let dir: string;
-let workers: RunningWorkers;
+let workers: RunningWorkers | undefined;
 let throwaway: SuiteDeclaration;
 
 beforeAll(async () => {
@@ -64,10 +65,12 @@ beforeAll(async () => {
     runner: () => Promise.resolve(greetingRunner as SuiteRunner),
     output: 'results',
   };
-  h = await startHarness();
-  sim = await startSimServer({ config: { seed: 1, models: [{ id: MODEL, preload: true, ttft_ms: 1, decode_tokens_per_second: 5000 }] } });
+  const harness = await startHarness();
+  h = harness;
+  const server = await startSimServer({ config: { seed: 1, models: [{ id: MODEL, preload: true, ttft_ms: 1, decode_tokens_per_second: 5000 }] } });
+  sim = server;
   workers = await startWorkers({
-    target: h.target,
+    target: harness.target,
     hostQueue: `throwaway-${process.pid}`,
     dataDir: join(dir, 'data'),
     dataset: join(dir, 'dataset'),
@@ -83,10 +86,10 @@ afterAll(async () => {
 });
 
 const sweep = (id: string, suiteConfig: Record<string, unknown>) =>
-  h.client.workflow.start(benchmarkSweep, {
+  h!.client.workflow.start(benchmarkSweep, {
     taskQueue: 'nightshift',
     workflowId: `${id}-${process.pid}`,
-    args: [{ models: [MODEL], suites: ['framework-eval'], endpoint: sim.url, hostQueue: `throwaway-${process.pid}`, warmUp: false, suiteConfig: { 'framework-eval': suiteConfig } }],
+    args: [{ models: [MODEL], suites: ['framework-eval'], endpoint: sim!.url, hostQueue: `throwaway-${process.pid}`, warmUp: false, suiteConfig: { 'framework-eval': suiteConfig } }],
   });
 
 describe('a suite added by one catalog entry', { timeout: 120_000 }, () => {

@@ -12,7 +12,7 @@ import { startWorkers } from '../../workers/run.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 
 const logs: string[] = [];
-let h: Harness;
+let h: Harness | undefined;
 let dir: string;
 
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('host worker start', { timeout: 60_000 }, () => {
     registerGroup(registryDir, { pgid: orphanPid, ownerPid: deadOwner, command: 'sleep 300', startedAt: new Date().toISOString() });
     registerGroup(registryDir, { pgid: keptPid, ownerPid: process.ppid, command: 'sleep 300', startedAt: new Date().toISOString() });
     try {
-      const workers = await startWorkers({ target: h.target, host: true, orchestration: false, hostQueue: `reap-${process.pid}`, registryDir, dataDir: join(dir, 'data') });
+      const workers = await startWorkers({ target: h!.target, host: true, orchestration: false, hostQueue: `reap-${process.pid}`, registryDir, dataDir: join(dir, 'data') });
       await workers.shutdown();
       for (let i = 0; i < 100 && groupAlive(orphanPid); i++) await new Promise((r) => setTimeout(r, 20));
       expect(groupAlive(orphanPid)).toBe(false);

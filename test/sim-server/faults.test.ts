@@ -40,7 +40,7 @@ async function readStream(res: Response, stopAfter = Infinity, abort?: AbortCont
   const decoder = new TextDecoder();
   let text = '';
   try {
-    while (true) {
+    for (;;) {
       const { done, value } = await reader.read();
       if (done) return { text, broke: false };
       text += decoder.decode(value, { stream: true });

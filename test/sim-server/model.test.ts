@@ -15,7 +15,7 @@ function simModel(extra: Record<string, unknown>): SimModel {
 }
 
 describe('continuous batching', () => {
-  it('slows each request by slowdown per extra concurrent request, so aggregate throughput rises and flattens', async () => {
+  it('slows each request by slowdown per extra concurrent request, so aggregate throughput rises and flattens', () => {
     const m = simModel({ decode_tokens_per_second: 100, batching: { slots: 16, slowdown: 0.25 } });
     const aggregate: number[] = [];
     for (let k = 1; k <= 16; k++) {
@@ -45,7 +45,7 @@ describe('continuous batching', () => {
     m.releaseSlot();
     expect(m.active).toBe(0);
     const rejecting = simModel({ batching: { slots: 1, queue: 'reject' } });
-    rejecting.acquireSlot();
+    expect(rejecting.acquireSlot()).toBeUndefined();
     expect(rejecting.canAdmit()).toBe(false);
   });
 

@@ -63,7 +63,9 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       record('other', '', 404);
       send(res, 404, { error: 'Not found' }); return;
     }
-    const [, repo = '', route, branch = 'main'] = match as unknown as [string, string, HubRoute, string];
+    const [, repo = '', routeName, branch = 'main'] = match;
+    // The pattern matches only the three routes.
+    const route = routeName as HubRoute;
     const fault = faults.findIndex((f) => f.route === route);
     if (fault >= 0) {
       const { status } = faults.splice(fault, 1)[0]!;
@@ -99,7 +101,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Hu
       .filter((l) => l.key === 'file')
       .map((l) => ({ path: String(l.value.path), content: Buffer.from(String(l.value.content), l.value.encoding === 'base64' ? 'base64' : 'utf8') }));
     for (const f of files) repoFiles.set(f.path, f.content);
-    state.commits.push({ repo, branch, summary: String(header?.value.summary ?? ''), files });
+    state.commits.push({ repo, branch, summary: header?.value.summary ?? '', files });
     const oid = createHash('sha1').update(String(++commitCount)).digest('hex');
     send(res, 200, { success: true, commitOid: oid, commitUrl: `${url}/datasets/${repo}/commit/${oid}` });
   }

@@ -8,5 +8,5 @@ import type { Suite } from '../../workflows/shared/envelope.js';
 export function runAs<C>(suite: Suite, tool: ToolName, runner: SuiteRunner<C>, context: Omit<SuiteContext<C>, 'suite'>): Promise<SuiteOutcome> {
   const declaration = findDeclaration(suite, tool);
   if (!declaration) throw new Error(`no catalog entry for ${suite} by ${tool}`);
-  return runDeclared({ ...declaration, runner: async () => runner as SuiteRunner }, { ...context, suite });
+  return runDeclared({ ...declaration, runner: () => Promise.resolve(runner as SuiteRunner) }, { ...context, suite });
 }

@@ -56,7 +56,7 @@ function deleteAt(root: unknown, path: Path): unknown {
   const copy = clone(root) as Record<string | number, unknown>;
   let node = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  delete node[path.at(-1)!];
+  Reflect.deleteProperty(node, path.at(-1)!);
   return copy;
 }
 
@@ -109,9 +109,10 @@ function variants(schema: Schema, base: unknown, path: Path, out: Case[]): void 
     at('= empty array', setAt(base, path, []));
     const value = valueAt(base, path);
     if (Array.isArray(value) && value.length > 0) {
-      at('+ second item copied', setAt(base, path, [...value, clone(value[0])]));
-      at('+ null item', setAt(base, path, [...value, null]));
-      at('+ string item', setAt(base, path, [...value, 'x']));
+      const items = value as unknown[];
+      at('+ second item copied', setAt(base, path, [...items, clone(items[0])]));
+      at('+ null item', setAt(base, path, [...items, null]));
+      at('+ string item', setAt(base, path, [...items, 'x']));
       variants(schema.items, base, [...path, 0], out);
     }
   }

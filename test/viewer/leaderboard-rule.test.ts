@@ -16,9 +16,9 @@ const settings = { temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'd
 describe('one leaderboard rule for every reader', () => {
   let dir: string;
   let expected: RuleAnswer[];
-  let viewer: RunningViewer;
+  let viewer: RunningViewer | undefined;
   let exported: Row[];
-  const api = async (query = '') => (await (await fetch(`${viewer.url}/api/leaderboard${query}`)).json()) as Row[];
+  const api = async (query = '') => (await (await fetch(`${viewer!.url}/api/leaderboard${query}`)).json()) as Row[];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ns-rule-viewer-'));

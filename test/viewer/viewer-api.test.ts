@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type RunningViewer } from '../../client/viewer/server.js';
 import { leaderboard } from '../../client/viewer/queries.js';
 import { ViewerStore } from '../../client/viewer/store.js';
@@ -28,8 +28,8 @@ describe('viewer API over a published dataset', () => {
     await writeSampleDataset(dir, { damaged: true, foreign: true });
     store = await ViewerStore.open(dir);
     viewer = await startViewer(store, { port: 0, temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'default' });
+    return () => viewer.close();
   });
-  afterAll(async () => viewer?.close());
 
   it('reports damaged and foreign shards and still loads the rest', async () => {
     const { body } = await get('/api/status');

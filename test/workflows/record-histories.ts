@@ -18,16 +18,16 @@ import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 const out = fileURLToPath(new URL('./histories/', import.meta.url));
 
 const doubles: Partial<SweepActivities> = {
-  loadModel: async () => ({ loadSeconds: 0 }),
-  warmUp: async () => ({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
+  loadModel: () => Promise.resolve({ loadSeconds: 0 }),
+  warmUp: () => Promise.resolve({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
   runSuite: async (input) => {
     if (input.model === 'm-fail' && input.suite === 'ttft') throw ApplicationFailure.nonRetryable('simulated failure', 'InputError');
     if (input.model === 'm-slow') await new Promise((r) => setTimeout(r, 1500));
     const info = Context.current().info;
     return { suite: input.suite, model: input.model, results: [{ name: 'x', metric: 'score', value: 1, unit: 'ratio' }], errors: [], startedAt: new Date(info.scheduledTimestampMs).toISOString(), completed: 1, total: 1, attempt: info.attempt, resumedFrom: 0, journalPath: '' };
   },
-  releaseModel: async () => ({ unloaded: true }),
-  publishSuite: async ({ run }) => ({ shard: `/d/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
+  releaseModel: () => Promise.resolve({ unloaded: true }),
+  publishSuite: ({ run }) => Promise.resolve({ shard: `/d/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
 };
 
 const h = await startHarness();

@@ -8,12 +8,11 @@ import type { SweepActivities } from '../../activities/sweep/activities.js';
 import type { RunSuiteInput, RunSuiteResult } from '../../activities/sweep/types.js';
 import { startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { retryFailedSuitesUpdate, skipModelSignal, sweepProgressQuery, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
-import type { SweepResult } from '../../workflows/progress.js';
 import { startHarness, type Harness } from './harness.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
-let h: Harness;
-let workers: RunningWorkers;
+let h: Harness | undefined;
+let workers: RunningWorkers | undefined;
 const hostQueue = `test-host-${process.pid}`;
 
 /** Per-test behaviour of the suite double, keyed "model|suite". */
@@ -38,22 +37,22 @@ function runResult(input: RunSuiteInput): RunSuiteResult {
 }
 
 const doubles: Partial<SweepActivities> = {
-  loadModel: async ({ model }) => {
+  loadModel: ({ model }) => {
     calls.push(`load ${model}`);
-    if (model.includes('missing')) throw ApplicationFailure.nonRetryable(`model ${model} is not served`, 'ConfigError');
-    return { loadSeconds: 0 };
+    if (model.includes('missing')) return Promise.reject(ApplicationFailure.nonRetryable(`model ${model} is not served`, 'ConfigError'));
+    return Promise.resolve({ loadSeconds: 0 });
   },
-  warmUp: async () => ({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
+  warmUp: () => Promise.resolve({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
   runSuite: async (input) => {
     calls.push(`suite ${input.model} ${input.suite}`);
     await behaviour.get(`${input.model}|${input.suite}`)?.(input);
     return runResult(input);
   },
-  releaseModel: async ({ model }) => {
+  releaseModel: ({ model }) => {
     calls.push(`release ${model}`);
-    return { unloaded: true };
+    return Promise.resolve({ unloaded: true });
   },
-  publishSuite: async ({ run }) => ({ shard: `/dataset/data/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
+  publishSuite: ({ run }) => Promise.resolve({ shard: `/dataset/data/${run.model}-${run.suite}.parquet`, written: true, envelopeHash: 'h' }),
 };
 
 /** Blocks until cancelled (heartbeating so the cancellation is delivered), then records it; with
@@ -63,7 +62,13 @@ function blockUntilCancelled(key: string, stopMs = 0) {
     const ctx = Context.current();
     const timer = setInterval(() => ctx.heartbeat(), 200);
     try {
-      await new Promise<void>((_, reject) => ctx.cancellationSignal.addEventListener('abort', () => reject(ctx.cancellationSignal.reason)));
+      await new Promise<void>((_, reject) =>
+        ctx.cancellationSignal.addEventListener('abort', () => {
+          // The SDK aborts with a CancelledFailure (an Error).
+          const reason: unknown = ctx.cancellationSignal.reason;
+          reject(reason instanceof Error ? reason : new Error(String(reason)));
+        }),
+      );
     } finally {
       clearInterval(timer);
       aborted.push(key);
@@ -94,7 +99,7 @@ async function waitFor(check: () => Promise<boolean> | boolean): Promise<void> {
 }
 
 let n = 0;
-const start = (input: unknown) => h.client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: `sweep-${process.pid}-${++n}`, args: [input] });
+const start = (input: unknown) => h!.client.workflow.start(benchmarkSweep, { taskQueue: 'nightshift', workflowId: `sweep-${process.pid}-${++n}`, args: [input] });
 
 describe('benchmarkSweep', () => {
   it('runs one child per model in order, every suite, and reports each pair', async () => {
@@ -108,7 +113,7 @@ describe('benchmarkSweep', () => {
     expect(result.counts).toEqual({ passed: 4, failed: 0, skipped: 0 });
     expect(result.models.map((m) => m.workflowId)).toEqual([`${handle.workflowId}/m-a`, `${handle.workflowId}/org--m-b`]);
     expect(result.models[1]?.suites[1]).toMatchObject({ suite: 'ttft', state: 'passed', attempt: 1, shard: '/dataset/data/org/m-b-ttft.parquet' });
-    const child = await h.client.workflow.getHandle(`${handle.workflowId}/m-a`).describe();
+    const child = await h!.client.workflow.getHandle(`${handle.workflowId}/m-a`).describe();
     expect(child.type).toBe('modelBenchmark');
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('passed');
@@ -117,9 +122,7 @@ describe('benchmarkSweep', () => {
   });
 
   it('records a failed suite and a model that would not load, and goes on with the rest', async () => {
-    behaviour.set('m-c|throughput', async () => {
-      throw ApplicationFailure.nonRetryable('endpoint returned garbage', 'InputError');
-    });
+    behaviour.set('m-c|throughput', () => Promise.reject(ApplicationFailure.nonRetryable('endpoint returned garbage', 'InputError')));
     const handle = await start({ models: ['m-c', 'missing-model', 'm-d'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
     const result = (await handle.result());
     const [c, missing, d] = result.models;
@@ -137,11 +140,10 @@ describe('benchmarkSweep', () => {
     let failOnce = true;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    behaviour.set('r-a|ttft', async () => {
-      if (failOnce) {
-        failOnce = false;
-        throw ApplicationFailure.nonRetryable('flaky', 'InputError');
-      }
+    behaviour.set('r-a|ttft', () => {
+      if (!failOnce) return Promise.resolve();
+      failOnce = false;
+      return Promise.reject(ApplicationFailure.nonRetryable('flaky', 'InputError'));
     });
     behaviour.set('r-b|throughput', () => gate);
     calls.length = 0;
@@ -188,7 +190,7 @@ describe('benchmarkSweep', () => {
     expect(calls.indexOf('stopped w-a|throughput')).toBeLessThan(calls.indexOf('release w-a'));
     expect(calls.indexOf('release w-a')).toBeLessThan(calls.indexOf('load w-b'));
     // In the child's history: the suite reports its cancellation done before the workflow moves on to release.
-    const child = await h.client.workflow.getHandle(`${skipped.workflowId}/w-a`).fetchHistory();
+    const child = await h!.client.workflow.getHandle(`${skipped.workflowId}/w-a`).fetchHistory();
     const kinds = (child.events ?? []).map((e) => (e.activityTaskCanceledEventAttributes ? 'suite stopped' : e.activityTaskScheduledEventAttributes?.activityType?.name));
     expect(kinds.indexOf('suite stopped')).toBeGreaterThan(-1);
     expect(kinds.indexOf('suite stopped')).toBeLessThan(kinds.indexOf('releaseModel'));

@@ -83,13 +83,16 @@ export const lmEvalConfigSchema = {
 
 export const lmEvalConfigSpec: ConfigSpec<LmEvalConfig> = { schema: lmEvalConfigSchema, finish };
 
-function finish(config: LmEvalConfig, where: { source: string; dir: string }): LmEvalConfig {
+/** The config as the schema leaves it: apply_chat_template has no schema default (it depends on model_type). */
+type CheckedLmEvalConfig = Omit<LmEvalConfig, 'apply_chat_template'> & { apply_chat_template?: boolean };
+
+function finish(checked: CheckedLmEvalConfig, where: { source: string; dir: string }): LmEvalConfig {
   // Integers count samples; a fraction below 1 is a share of each task. 2.5 samples means neither.
-  if (config.limit !== undefined && config.limit >= 1 && !Number.isInteger(config.limit)) {
-    throw new ConfigError(`${where.source}: limit: must be a whole number of samples or a fraction below 1 (got ${config.limit})`);
+  if (checked.limit !== undefined && checked.limit >= 1 && !Number.isInteger(checked.limit)) {
+    throw new ConfigError(`${where.source}: limit: must be a whole number of samples or a fraction below 1 (got ${checked.limit})`);
   }
   // A completions endpoint gets the prompt text as-is unless the config asks otherwise.
-  config.apply_chat_template ??= config.model_type === 'chat';
+  const config: LmEvalConfig = { ...checked, apply_chat_template: checked.apply_chat_template ?? checked.model_type === 'chat' };
   if (config.include_path !== undefined && !isAbsolute(config.include_path)) {
     config.include_path = resolve(where.dir, config.include_path);
   }

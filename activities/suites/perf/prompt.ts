@@ -32,7 +32,11 @@ export function seededRandom(seed: number): () => number {
 
 export function words(count: number, random: () => number): string {
   const out = new Array<string>(count);
-  for (let i = 0; i < count; i++) out[i] = WORDS[Math.floor(random() * WORDS.length)]!;
+  for (let i = 0; i < count; i++) {
+    const word = WORDS[Math.floor(random() * WORDS.length)];
+    if (word === undefined) throw new RangeError('words: random() must return a number in [0, 1)');
+    out[i] = word;
+  }
   return out.join(' ');
 }
 
@@ -76,7 +80,9 @@ export async function calibratePrompts(
     if (!reply.usage) return GUESSED_CALIBRATION;
     counts.push(reply.usage.prompt_tokens);
   }
-  const perWord = (counts[1]! - counts[0]!) / (PROBE_WORDS[1] - PROBE_WORDS[0]);
+  const [small, large] = counts;
+  if (small === undefined || large === undefined) return GUESSED_CALIBRATION;
+  const perWord = (large - small) / (PROBE_WORDS[1] - PROBE_WORDS[0]);
   if (!(perWord > 0)) return GUESSED_CALIBRATION;
-  return { overhead: counts[0]! - perWord * PROBE_WORDS[0], perWord, estimated: false };
+  return { overhead: small - perWord * PROBE_WORDS[0], perWord, estimated: false };
 }

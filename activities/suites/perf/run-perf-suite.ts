@@ -86,7 +86,9 @@ export async function runPerfSuite(context: SuiteContext<PerfConfig>): Promise<S
 
   const results: EnvelopeResult[] = [];
   for (const spec of cells) {
-    const summary = summaries.get(cellKey(spec))!;
+    const summary = summaries.get(cellKey(spec));
+    // Every cell was either resumed from the journal or run above (a failed cell throws).
+    if (!summary) throw new Error(`perf suite: no summary for cell ${cellKey(spec)}`);
     results.push(...cellResults(suite, summary));
     errors.push(...cellErrors(summary));
   }

@@ -61,15 +61,19 @@ async function openLoop(options: ScheduleOptions, rate: number, send: (index: nu
   const inFlight = new Set<Promise<void>>();
   const all: Array<Promise<void>> = [];
   let failure: { error: unknown } | undefined;
-  for (let i = 0; i < options.count && !failure && !options.signal?.aborted; i++) {
-    const due = start + offsets[i]!;
+  // A function, not an inline test: `failure` is set by a send's rejection handler while this loop
+  // awaits, which control-flow narrowing cannot see.
+  const stopped = (): boolean => failure !== undefined || options.signal?.aborted === true;
+  for (const [i, offset] of offsets.entries()) {
+    if (stopped()) break;
+    const due = start + offset;
     const wait = due - performance.now();
     // Timers have millisecond granularity and may fire a fraction early: sleep to within a millisecond,
     // then yield with setImmediate until due (other I/O keeps being read; no blocking busy-wait).
     if (wait > 1) await sleep(wait - 1, undefined, { signal: options.signal }).catch(() => undefined);
     while (performance.now() < due && !options.signal?.aborted) await new Promise<void>((resolve) => setImmediate(resolve));
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-    if (failure || options.signal?.aborted) break;
+    if (stopped()) break;
     const p: Promise<void> = send(i, due).then(
       () => void inFlight.delete(p),
       (error: unknown) => {

@@ -82,9 +82,8 @@ export const ASSERT_SPECS: Record<VerifierType, KindSpecs> = {
 };
 
 /** Python flags the scorer compiles each pattern field with (so load-time checks compile the same way). */
-export function patternFlags(type: VerifierType, kind: string, field: string): string {
+export function patternFlags(type: VerifierType, kind: string): string {
   if (kind === 'format_regex' || kind === 'content_regex') return 'ms';
   if (type === 'reason_math' && kind === 'regex_match') return 'im';
-  field;
   return '';
 }

@@ -84,8 +84,13 @@ export function failureModeFor(error: EndpointError): FailureMode {
     case 'rate_limited':
     case 'http_client_error':
       return 'http_error';
-    default:
-      // 5xx, a broken body, a connection dropped mid-answer: the server failed, not the model's answer.
+    // 5xx, a broken body, a connection dropped mid-answer: the server failed, not the model's answer.
+    // (send() rethrows an abort before it gets here.)
+    case 'http_server_error':
+    case 'malformed_response':
+    case 'response_too_large':
+    case 'connection_lost':
+    case 'aborted':
       return 'server_error';
   }
 }

@@ -34,7 +34,7 @@ export function packResults(pack: PackRun, run: Pick<QualityResult, 'mode' | 'ca
       value: s.passed ? 1 : 0,
       unit: 'boolean',
       duration_seconds: s.latency_seconds,
-      tags: { ...higher, scenario_id: s.id, repeat_index: String(s.repeat_index), failure_mode: String(s.failure_mode), score: String(s.score ?? '') },
+      tags: { ...higher, scenario_id: s.id, repeat_index: String(s.repeat_index), failure_mode: s.failure_mode, score: String(s.score ?? '') },
       raw: { detail: s.detail, failure_mode: s.failure_mode, score: s.score ?? null, tokens_completion: s.tokens_completion, finish_reason: s.finish_reason ?? null },
     };
     if (s.tokens_completion && s.latency_seconds > 0) result.decode_tokens_per_second = s.tokens_completion / s.latency_seconds;

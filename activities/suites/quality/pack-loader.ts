@@ -35,41 +35,41 @@ export function parsePack(text: string, source: string): Pack {
   const scenarios: Scenario[] = [];
   const seen = new Map<string, number>();
   let headerSeen = false;
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const lineNo = index + 1;
     const line = raw.trim();
-    if (line === '') return;
+    if (line === '') continue;
     let record: unknown;
     try {
       record = JSON.parse(line);
     } catch (error) {
       problems.push(`line ${lineNo}: not JSON (${(error as Error).message})`);
       headerSeen = true;
-      return;
+      continue;
     }
     if (!isRecord(record)) {
       problems.push(`line ${lineNo}: expected a JSON object`);
-      return;
+      continue;
     }
     if (!headerSeen) {
       headerSeen = true;
       if (record.__meta__ !== undefined) {
         meta = checkMeta(record, lineNo, problems);
-        return;
+        continue;
       }
       problems.push(`line ${lineNo}: the first line must be the {"__meta__": true, ...} header`);
     }
     if (record.__meta__ !== undefined) {
       problems.push(`line ${lineNo}: __meta__: only the first line may be a header`);
-      return;
+      continue;
     }
     const scenario = checkScenario(record, lineNo, problems);
-    if (!scenario) return;
+    if (!scenario) continue;
     const earlier = seen.get(scenario.id);
     if (earlier !== undefined) problems.push(`line ${lineNo}: id: "${scenario.id}" repeats the id of line ${earlier}`);
     seen.set(scenario.id, lineNo);
     scenarios.push(scenario);
-  });
+  }
   if (!headerSeen) problems.push('the file is empty: expected a {"__meta__": true, ...} header and scenarios');
   if (meta && scenarios.length === 0 && problems.length === 0) problems.push('no scenarios after the header');
   if (meta && typeof meta.scenario_count === 'number' && problems.length === 0 && meta.scenario_count !== scenarios.length) {
@@ -202,7 +202,7 @@ function checkField(type: VerifierType, kind: string, field: string, value: unkn
     case 'pattern':
       if (typeof value !== 'string') return 'a regular expression string';
       try {
-        translatePythonPattern(value, patternFlags(type, kind, field));
+        translatePythonPattern(value, patternFlags(type, kind));
         return undefined;
       } catch (error) {
         if (error instanceof PatternTranslationError) return `a pattern usable from JavaScript (${error.message})`;

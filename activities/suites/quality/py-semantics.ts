@@ -47,7 +47,9 @@ export function pyJsonDumps(v: unknown): string {
       .map((k) => `${JSON.stringify(k)}: ${pyJsonDumps(v[k])}`)
       .join(', ')}}`;
   }
-  return JSON.stringify(v) ?? 'null';
+  // JSON.stringify gives undefined (whatever its type says) for these; json.dumps(None) is "null".
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return 'null';
+  return JSON.stringify(v);
 }
 
 /** Python repr of a list of strings, e.g. ['web_search'] (used in details copied from the reference). */

@@ -73,8 +73,14 @@ export function translatePythonPattern(pattern: string, baseFlags = ''): Transla
       inClass = true;
       out += ch;
       // A leading `]` (or `^]`) is a literal in both dialects; copy it so it does not close the class.
-      if (rest[i + 1] === '^') out += rest[++i];
-      if (rest[i + 1] === ']') out += '\\' + rest[++i];
+      if (rest[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      if (rest[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
       continue;
     }
     if (ch === '(' && rest[i + 1] === '?') {

@@ -2,6 +2,7 @@
 // | Status, then TOTAL), the failure breakdown, and the one-line `Quality:` summary.
 import { TRANSPORT_FAILURES, type FailureMode } from './failure-modes.js';
 import type { PackRun, QualityResult } from './result-types.js';
+import { latencySummary } from './scoring.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const secs = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)}s`);
@@ -16,10 +17,9 @@ export function renderTable(result: QualityResult): string {
   ];
   const all = result.packs
     .flatMap((p) => p.scenarios.filter((s) => !TRANSPORT_FAILURES.has(s.failure_mode as FailureMode)).map((s) => s.latency_seconds))
-    .filter((l) => l > 0)
-    .sort((a, b) => a - b);
-  const p50 = all.length ? (all.length % 2 ? all[(all.length - 1) / 2]! : (all[all.length / 2 - 1]! + all[all.length / 2]!) / 2) : null;
-  const p95 = all.length ? all[Math.min(all.length - 1, Math.round(0.95 * (all.length - 1)))]! : null;
+    .filter((l) => l > 0);
+  // The same median and nearest-rank p95 as each pack's row.
+  const { p50, p95 } = latencySummary(all);
   const status = result.packs.every((p) => p.status === 'ok') ? 'ok' : 'see packs';
   rows.push(`| **TOTAL** | **${result.totals.passed} / ${result.totals.total}** | **${pct(result.totals.score)}** | ${secs(p50)} | ${secs(p95)} | ${status} |`);
   return rows.join('\n');

@@ -40,7 +40,7 @@ export function rescoreResult(original: QualityResult, packs: Pack[]): RescoreOu
       if (!scenario || !run.raw_response) return run;
       const v = scoreResponse(scenario, run.raw_response);
       rescored++;
-      const before = run.passed ? 'passed' : String(run.failure_mode);
+      const before = run.passed ? 'passed' : run.failure_mode;
       if (before !== v.failure_mode) changes.push({ pack_id: packRun.pack_id, id: run.id, repeat_index: run.repeat_index, before, after: v.failure_mode });
       return {
         ...run,
@@ -59,7 +59,7 @@ export function rescoreResult(original: QualityResult, packs: Pack[]): RescoreOu
       ...(packRun.source ? { source: packRun.source } : {}),
       ...(packRun.suite ? { suite: packRun.suite } : {}),
       scenario_count: packRun.scenario_count,
-      thinking_enabled: packRun.thinking_enabled ?? false,
+      thinking_enabled: packRun.thinking_enabled,
       repeat: original.repeat ?? 1,
       runs,
     });

@@ -3,7 +3,16 @@
 // Writes go to a temporary sibling and are renamed into place, so a crash never leaves half a file.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
-import type { QualityResult } from './result-types.js';
+import { isRecord } from '../../../workflows/shared/records.js';
+import type { PackRun, QualityResult, ScenarioRun } from './result-types.js';
+
+// A result file as it may be on disk: files from older versions and benchlocal-cli's lack these fields,
+// which checkQualityResult fills with their defaults.
+type StoredScenarioRun = Omit<ScenarioRun, 'repeat_index'> & Partial<Pick<ScenarioRun, 'repeat_index'>>;
+type StoredPackRun = Omit<PackRun, 'version' | 'status' | 'latency' | 'thinking_enabled' | 'scenarios'> &
+  Partial<Pick<PackRun, 'version' | 'status' | 'latency' | 'thinking_enabled'>> & { scenarios: StoredScenarioRun[] };
+type StoredQualityResult = Omit<QualityResult, 'warnings' | 'mode' | 'started_at' | 'packs'> &
+  Partial<Pick<QualityResult, 'warnings' | 'mode' | 'started_at'>> & { packs: StoredPackRun[] };
 
 export async function readQualityResult(path: string): Promise<QualityResult> {
   let text: string;
@@ -34,23 +43,27 @@ export function checkQualityResult(data: unknown, path: string): QualityResult {
     if (typeof pack.pack_id !== 'string') fail(`packs[${i}].pack_id`, 'a string');
     if (!Array.isArray(pack.scenarios)) fail(`packs[${i}].scenarios`, 'an array');
     (pack.scenarios as unknown[]).forEach((s, j) => {
-      const sc = s as Record<string, unknown>;
-      if (typeof sc?.id !== 'string') fail(`packs[${i}].scenarios[${j}].id`, 'a string');
+      const sc = isRecord(s) ? s : {};
+      if (typeof sc.id !== 'string') fail(`packs[${i}].scenarios[${j}].id`, 'a string');
       if (typeof sc.passed !== 'boolean') fail(`packs[${i}].scenarios[${j}].passed`, 'true or false');
     });
   });
   if (typeof d.model !== 'string') fail('model', 'a string');
-  const result = d as unknown as QualityResult;
-  result.warnings ??= [];
-  result.mode ??= 'custom';
-  result.started_at ??= '';
-  for (const p of result.packs) {
-    p.version ??= '?';
-    p.status ??= 'ok';
-    p.latency ??= { p50: null, p95: null, mean: null };
-    for (const s of p.scenarios) s.repeat_index ??= 1;
-  }
-  return result;
+  const stored = d as unknown as StoredQualityResult;
+  return {
+    ...stored,
+    warnings: stored.warnings ?? [],
+    mode: stored.mode ?? 'custom',
+    started_at: stored.started_at ?? '',
+    packs: stored.packs.map((p) => ({
+      ...p,
+      version: p.version ?? '?',
+      status: p.status ?? 'ok',
+      latency: p.latency ?? { p50: null, p95: null, mean: null },
+      thinking_enabled: p.thinking_enabled ?? false,
+      scenarios: p.scenarios.map((s) => ({ ...s, repeat_index: s.repeat_index ?? 1 })),
+    })),
+  };
 }
 
 export async function writeQualityResult(path: string, result: QualityResult): Promise<void> {

@@ -2,7 +2,6 @@
 // response, the verdict and its reasons. Field names follow benchlocal-cli's result JSON where the two
 // overlap (pack_id, scenarios[].raw_response, failure_mode, detail, latency_seconds, …) so `inspect`
 // and `rescore` read either tool's file.
-import type { FailureMode } from './failure-modes.js';
 
 export const RESULT_FORMAT = 'nightshift-quality';
 
@@ -27,7 +26,8 @@ export interface ScenarioRun {
   repeat_index: number;
   description?: string;
   passed: boolean;
-  failure_mode: FailureMode | string;
+  /** A FailureMode; a file from another runner or version may hold other modes. */
+  failure_mode: string;
   detail: string;
   /** Upstream-style partial score, 0–100. */
   score?: number;

@@ -124,8 +124,8 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
     const pending = tasks.filter((t) => !journal.has(t.key));
     let next = 0;
     const worker = async () => {
-      while (next < pending.length) {
-        const task = pending[next++]!;
+      let task: Task | undefined;
+      while ((task = pending[next++]) !== undefined) {
         if (hooks.signal?.aborted) throw hooks.signal.reason ?? new Error('quality run cancelled');
         const run = await runScenario(task, config, transport, measuredTps, hooks.signal);
         await journal.append(task.key, { pack_id: task.pack.meta.pack_id, run } satisfies JournalScenario);
@@ -262,7 +262,9 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
       'abort',
       () => {
         clearTimeout(timer);
-        reject(signal.reason ?? new Error('cancelled'));
+        // An abort reason is an Error (a DOMException AbortError by default); anything else is wrapped.
+        const reason: unknown = signal.reason;
+        reject(reason instanceof Error ? reason : new Error('cancelled', { cause: reason }));
       },
       { once: true },
     );

@@ -7,11 +7,14 @@ import type { LatencySummary, PackRun, ScenarioRun } from './result-types.js';
 
 /** Nearest-rank percentile on sorted values (p in 0..1), as benchlocal-cli reports p95. */
 export function latencySummary(values: number[]): LatencySummary {
-  if (values.length === 0) return { p50: null, p95: null, mean: null };
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const p50 = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  const p95 = sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(0.95 * (sorted.length - 1))))]!;
+  const middle = sorted[mid];
+  const p95 = sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(0.95 * (sorted.length - 1))))];
+  // Both exist exactly when there are values.
+  if (middle === undefined || p95 === undefined) return { p50: null, p95: null, mean: null };
+  // An even count has a value below the middle one: the median is their mean.
+  const p50 = sorted.length % 2 ? middle : ((sorted[mid - 1] ?? middle) + middle) / 2;
   return { p50, p95, mean: sorted.reduce((s, v) => s + v, 0) / sorted.length };
 }
 

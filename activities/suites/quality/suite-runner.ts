@@ -63,8 +63,8 @@ function suitePacks(suite: string, mode: QualitySuiteConfig['mode']): string[] {
 
 /** gen_kwargs only when every pack sent the same canonical sampling (otherwise the tags say what ran). */
 function genKwargsOf(samplings: Array<Record<string, unknown>>, canonical: boolean): { genKwargs?: GenKwargs } {
-  if (!canonical || samplings.length === 0) return {};
-  const first = samplings[0]!;
+  const [first] = samplings;
+  if (!canonical || first === undefined) return {};
   const same = (k: string) => samplings.every((s) => s[k] === first[k]);
   const g: GenKwargs = {};
   if (typeof first.temperature === 'number' && same('temperature')) g.temperature = first.temperature;

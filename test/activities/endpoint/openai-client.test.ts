@@ -313,7 +313,12 @@ describe('chatCompletion faults', () => {
     const url = await serve((_req, res) => {
       sse(res);
       const tick = setInterval(() => res.write(chunk({ content: 'more' })), 5);
-      closed = new Promise((resolve) => res.on('close', () => (clearInterval(tick), resolve())));
+      closed = new Promise((resolve) =>
+        res.on('close', () => {
+          clearInterval(tick);
+          resolve();
+        }),
+      );
     });
     const gaps: number[] = [];
     const e = await failure(client(url, { requestTimeoutMs: 60_000 }).chatCompletion(ask, { timeoutMs: 300, onTokenGap: (g) => gaps.push(g) }));

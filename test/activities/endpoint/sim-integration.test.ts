@@ -1,7 +1,7 @@
 // The client against the simulated endpoint (a real server): what real servers send — usage twice,
 // reasoning under either field name, streamed tool calls, llama.cpp timings — and the faults the sim can
 // inject, each ending in its typed error.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../../client/sim-server/server.js';
 import { createOpenAIClient, type OpenAIClient } from '../../../activities/endpoint/openai-client.js';
 import { EndpointError } from '../../../activities/endpoint/errors.js';
@@ -26,11 +26,11 @@ beforeAll(async () => {
     },
   });
   client = createOpenAIClient({ baseUrl: sim.url, connections: 4 });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await sim?.close();
+  // Registered only once both exist (a failed start has nothing to close).
+  return async () => {
+    await client.close();
+    await sim.close();
+  };
 });
 
 const ask = (model: string, extra: Record<string, unknown> = {}) => ({
@@ -78,7 +78,7 @@ describe('client against the simulated endpoint', () => {
     expect(r.finishReason).toBe('tool_calls');
     expect(r.toolCalls.length).toBeGreaterThan(0);
     expect(r.toolCalls[0]!.function.name).toBe('get_weather');
-    expect(() => JSON.parse(r.toolCalls[0]!.function.arguments)).not.toThrow();
+    expect((): unknown => JSON.parse(r.toolCalls[0]!.function.arguments)).not.toThrow();
   });
 
   it('types injected faults: 5xx, 429, mid-stream disconnect, never-ending stream', async () => {

@@ -62,8 +62,8 @@ describe('loadLmEvalConfig', () => {
   it('reports an unknown key and a wrong type with file, line and key', async () => {
     const path = await configFile('tasks = ["x"]\n\n[gen_kwargs]\nmax_gen_toks = "lots"\nmax_tokens = 5\n');
     const error = (await loadLmEvalConfig(path).catch((e: unknown) => e)) as Error;
-    expect(error.message).toContain(`${path}:5: gen_kwargs.max_gen_toks: must be integer`);
-    expect(error.message).toContain(`${path}:6: gen_kwargs.max_tokens: unknown key "max_tokens"`);
+    expect(error.message).toContain(`${path}:4: gen_kwargs.max_gen_toks: must be integer`);
+    expect(error.message).toContain(`${path}:5: gen_kwargs.max_tokens: unknown key "max_tokens"`);
   });
 
   it('rejects a suite key (the catalog owns the suite), a missing task list and a fractional sample count', async () => {

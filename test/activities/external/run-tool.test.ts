@@ -151,7 +151,7 @@ describe('reapOrphans', () => {
     }
   });
 
-  it('leaves a pid alone that now runs a different command than the one registered', async () => {
+  it('leaves a pid alone that now runs a different command than the one registered', () => {
     const registry = join(dir, 'pids');
     const other = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
     other.unref();

@@ -1,7 +1,7 @@
 // The llama-swap client against Nightshift's simulated endpoint (a real HTTP server in this process):
 // in its llama-swap mode (swapping, /running, /upstream, unload routes) and as a plain one-model server.
 // Route counts from the simulator's own stats show which requests the client really made.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   detectEndpointMode,
   ensureModelReady,
@@ -30,9 +30,7 @@ describe('against the simulated endpoint in llama-swap mode', () => {
   let sim: SimServer;
   beforeAll(async () => {
     sim = await startSimServer({ config, port: 0 });
-  });
-  afterAll(async () => {
-    await sim?.close();
+    return () => sim.close();
   });
 
   it('detects llama-swap and lists its models', async () => {
@@ -84,9 +82,7 @@ describe('against the simulated endpoint as a plain server', () => {
   let sim: SimServer;
   beforeAll(async () => {
     sim = await startSimServer({ config, port: 0, plain: true, model: A });
-  });
-  afterAll(async () => {
-    await sim?.close();
+    return () => sim.close();
   });
 
   it('detects a plain server: the model is whatever is served', async () => {

@@ -41,7 +41,7 @@ describe('llama-swap response parsing', () => {
   });
 
   it('reads every /running field and drops entries without a model id', () => {
-    const body = JSON.stringify({ running: [...JSON.parse(RUNNING).running, { state: 'ready' }, 'junk'] });
+    const body = JSON.stringify({ running: [...(JSON.parse(RUNNING) as { running: unknown[] }).running, { state: 'ready' }, 'junk'] });
     expect(parseRunning(body)).toEqual([
       {
         model: 'qwen3-9b',

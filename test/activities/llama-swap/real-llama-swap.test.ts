@@ -37,7 +37,7 @@ const B = 'sim-qwen-32b-4bit';
 
 describe.skipIf(!binary)('real llama-swap with simulated upstreams', () => {
   let dir: string;
-  let proxy: ChildProcess;
+  let proxy: ChildProcess | undefined;
   let endpoint: string;
   let log = '';
   let cmdA = '';
@@ -69,7 +69,7 @@ describe.skipIf(!binary)('real llama-swap with simulated upstreams', () => {
     if (proxy?.pid && proxy.exitCode === null) {
       process.kill(-proxy.pid, 'SIGTERM');
       const exited = once(proxy, 'exit');
-      const timer = setTimeout(() => proxy.exitCode === null && process.kill(-proxy.pid!, 'SIGKILL'), 15_000);
+      const timer = setTimeout(() => proxy!.exitCode === null && process.kill(-proxy!.pid!, 'SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
     }

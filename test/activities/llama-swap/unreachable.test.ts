@@ -8,7 +8,7 @@ import { detectEndpointMode, ensureModelReady, unloadModel } from '../../../acti
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
-afterAll(async () => {
+afterAll(() => {
   for (const s of sockets) s.destroy();
   for (const server of servers) server.close();
 });

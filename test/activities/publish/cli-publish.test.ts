@@ -180,7 +180,7 @@ describe('mlx-bench-publish', () => {
     const run = promisify(execFile);
     const { stdout } = await run(process.execPath, [bin, validFile, '--kind', 'envelope', '--dataset-dir', join(dir, 'ds'), '--dry-run']);
     expect(stdout).toMatch(/^dry run: would write data\/run-20260424T183000Z-aaa3ff3-reasoning-/);
-    const failed = await run(process.execPath, [bin, validFile, '--kind', 'envelope', '--tag', 'bad']).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, [bin, validFile, '--kind', 'envelope', '--tag', 'bad']).catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toMatch(/--tag "bad" is not KEY=VALUE/);
   });

@@ -1,7 +1,7 @@
 // Nightshift's five packs end to end through the simulated endpoint: with each scenario's known good
 // reply scripted, the medium run passes 75/75; with "(no answer)" scripted everywhere it passes none.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryJournal } from '../../../activities/journal/journal.js';
 import { resolvePacks } from '../../../activities/suites/quality/pack-loader.js';
 import { packsForMode } from '../../../activities/suites/catalog.js';
@@ -31,10 +31,7 @@ beforeAll(async () => {
   }
   const model = (id: string, scripts: unknown[]) => ({ id, load_ms: 0, ttft_ms: 1, decode_tokens_per_second: 20000, prefill_tokens_per_second: 1000000, jitter: 0, scripts });
   sim = await startSimServer({ config: { seed: 3, models: [model('sim-good', goodScripts), model('sim-no-answer', emptyScripts)] } });
-});
-
-afterAll(async () => {
-  await sim?.close();
+  return () => sim.close();
 });
 
 describe('Nightshift packs through the simulator', () => {

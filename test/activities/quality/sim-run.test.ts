@@ -100,6 +100,11 @@ let edgeFile: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ns-quality-'));
   const scripts = [...cases.map((c) => script(c.marker, c.reply)), { match: '[case truncated]', reply: LONG }, { match: '[case slow]', reply: LONG }, { match: '[case think]', reply: LONG, reasoning: 'First, the letters.' }];
+  const meta = { __meta__: true, pack_id: 'sim-cases', version: '0.1.0', sampling_defaults: { temperature: 0, max_tokens: 256 }, default_thinking: 'off' };
+  packFile = join(dir, 'sim-cases.jsonl');
+  await writeFile(packFile, [meta, ...cases.map((c) => c.scenario)].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  edgeFile = join(dir, 'sim-edges.jsonl');
+  await writeFile(edgeFile, [{ ...meta, pack_id: 'sim-edges' }, truncated, slow, think].map((l) => JSON.stringify(l)).join('\n') + '\n');
   sim = await startSimServer({
     config: {
       seed: 7,
@@ -110,15 +115,10 @@ beforeAll(async () => {
       ],
     },
   });
-  const meta = { __meta__: true, pack_id: 'sim-cases', version: '0.1.0', sampling_defaults: { temperature: 0, max_tokens: 256 }, default_thinking: 'off' };
-  packFile = join(dir, 'sim-cases.jsonl');
-  await writeFile(packFile, [meta, ...cases.map((c) => c.scenario)].map((l) => JSON.stringify(l)).join('\n') + '\n');
-  edgeFile = join(dir, 'sim-edges.jsonl');
-  await writeFile(edgeFile, [{ ...meta, pack_id: 'sim-edges' }, truncated, slow, think].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return () => sim.close();
 });
 
 afterAll(async () => {
-  await sim?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

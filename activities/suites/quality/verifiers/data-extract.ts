@@ -87,7 +87,7 @@ function compareScalar(expected: unknown, actual: unknown): { ok: boolean; reaso
 function compareScalarArray(expected: unknown[], actual: unknown): Tally {
   if (!Array.isArray(actual)) return { correct: 0, total: 1, notes: ['expected array'] };
   if (actual.length !== expected.length) return { correct: 0, total: 1, notes: [`expected ${expected.length} items but received ${actual.length}`] };
-  const remaining = [...actual];
+  const remaining: unknown[] = [...(actual as unknown[])];
   for (const e of expected) {
     const at = remaining.findIndex((c) => compareScalar(e, c).ok);
     if (at === -1) return { correct: 0, total: 1, notes: ['array values did not match expected set'] };

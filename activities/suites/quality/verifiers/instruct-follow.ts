@@ -19,7 +19,7 @@ function nonEmptyLines(text: string): string[] {
 
 /** Python's str.title(): first letter of every run of letters upper, the rest lower. */
 function pyTitle(text: string): string {
-  return text.replace(/[A-Za-z]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+  return text.replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 }
 
 export function verifyInstructFollow(scenario: Scenario, response: unknown): Verdict {

@@ -73,7 +73,8 @@ function numbers(text: string): number[] {
 
 function answerRegion(text: string): string {
   const matches = [...text.matchAll(/^[ \t]*ANSWER[ \t]*:[ \t]*(.*)$/gim)];
-  return matches.length ? (matches.at(-1)![1] ?? '') : text;
+  const last = matches.at(-1);
+  return last ? (last[1] ?? '') : text;
 }
 
 export function verifyReasonMath(scenario: Scenario, response: unknown): Verdict {

@@ -94,7 +94,7 @@ function check(a: Assert, text: string, parsedJson: () => Parsed): CheckResult {
         if (at === -1) return { mode: 'wrong_structure', detail: `missing markdown header ${header}` };
         positions.push(at);
       }
-      return positions.every((p, i) => i === 0 || p >= positions[i - 1]!) ? undefined : { mode: 'wrong_structure', detail: 'markdown headers out of order' };
+      return positions.every((p, i) => p >= (positions[i - 1] ?? -Infinity)) ? undefined : { mode: 'wrong_structure', detail: 'markdown headers out of order' };
     }
     case 'format_regex':
       return pythonRegex(a.pattern as string, 'ms').test(text) ? undefined : { mode: 'wrong_structure', detail: 'format regex did not match' };
@@ -106,7 +106,8 @@ function check(a: Assert, text: string, parsedJson: () => Parsed): CheckResult {
 /** A YAML answer must parse cleanly and be a non-empty mapping (a configuration, not a scalar). */
 function yamlProblem(text: string): string | undefined {
   const doc = parseDocument(stripCodeFence(text), { uniqueKeys: true });
-  if (doc.errors.length > 0) return doc.errors[0]!.message.split('\n')[0];
+  const [firstError] = doc.errors;
+  if (firstError) return firstError.message.split('\n')[0];
   const value: unknown = doc.toJS();
   if (!isRecord(value) || Object.keys(value).length === 0) return 'expected a non-empty mapping of keys to values';
   return undefined;
@@ -119,7 +120,7 @@ export function csvHeader(text: string): string[] | undefined {
   let field = '';
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text.charAt(i);
     if (quoted) {
       if (ch === '"' && text[i + 1] === '"') {
         field += '"';

@@ -30,7 +30,7 @@ const system = { os: 'test', chip: 'test', memory_gb: 1 };
 
 describe.skipIf(!binary)('perf suites through a real llama-swap with simulated upstreams', () => {
   let dir: string;
-  let proxy: ChildProcess;
+  let proxy: ChildProcess | undefined;
   let endpoint: string;
   let log = '';
 
@@ -54,7 +54,7 @@ describe.skipIf(!binary)('perf suites through a real llama-swap with simulated u
     if (proxy?.pid && proxy.exitCode === null) {
       process.kill(-proxy.pid, 'SIGTERM');
       const exited = once(proxy, 'exit');
-      const timer = setTimeout(() => proxy.exitCode === null && process.kill(-proxy.pid!, 'SIGKILL'), 15_000);
+      const timer = setTimeout(() => proxy!.exitCode === null && process.kill(-proxy!.pid!, 'SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
     }

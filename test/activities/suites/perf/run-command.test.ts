@@ -18,8 +18,10 @@ async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: strin
   const err: string[] = [];
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true));
+  // write() is also called with bytes.
+  const text = (chunk: string | Uint8Array): string => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  process.stdout.write = ((s: string | Uint8Array) => (out.push(text(s)), true));
+  process.stderr.write = ((s: string | Uint8Array) => (err.push(text(s)), true));
   try {
     return { value: await fn(), stdout: out.join(''), stderr: err.join('') };
   } finally {

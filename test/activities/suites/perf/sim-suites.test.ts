@@ -3,7 +3,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimServer, type SimServer } from '../../../../client/sim-server/server.js';
 import { runStandalone } from '../../../../client/run/standalone.js';
 import { validateEnvelope } from '../../../../activities/envelope/validate.js';
@@ -30,10 +30,7 @@ beforeAll(async () => {
       ],
     },
   });
-});
-
-afterAll(async () => {
-  await sim?.close();
+  return () => sim.close();
 });
 
 describe('perf suites against the simulated endpoint', () => {

@@ -76,16 +76,17 @@ describe('schedule', () => {
 
   it('open loop never sends before the intended time and stops at the first failure', async () => {
     const lags: number[] = [];
-    await runSchedule({ count: 5, concurrency: 2, rate: 200 }, async (_i, intendedAt) => {
+    await runSchedule({ count: 5, concurrency: 2, rate: 200 }, (_i, intendedAt) => {
       lags.push(performance.now() - intendedAt);
+      return Promise.resolve();
     });
     expect(lags).toHaveLength(5);
     expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
     let sent = 0;
     await expect(
-      runSchedule({ count: 50, concurrency: 1, rate: 1000 }, async (i) => {
+      runSchedule({ count: 50, concurrency: 1, rate: 1000 }, (i) => {
         sent++;
-        if (i === 2) throw new Error('boom');
+        return i === 2 ? Promise.reject(new Error('boom')) : Promise.resolve();
       }),
     ).rejects.toThrow('boom');
     expect(sent).toBe(3);
