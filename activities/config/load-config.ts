@@ -4,7 +4,7 @@
 // and what was expected; schema defaults are filled in, so callers get a complete object. Suite configs,
 // the simulator's config and sweep files all come through here.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../files/read-text.js';
 import { extname } from 'node:path';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse, TomlError } from 'smol-toml';
@@ -36,13 +36,7 @@ export interface CheckOptions {
 
 /** Reads and parses a config file (TOML, or JSON by its extension); ConfigError with file:line on bad syntax. */
 export async function readConfigFile(path: string): Promise<ConfigText> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
-  }
-  return parseConfigText(text, path);
+  return parseConfigText(await readTextFile(path, 'config file', ConfigError), path);
 }
 
 /** The same, synchronously (the simulator reads its config while it builds its server). */

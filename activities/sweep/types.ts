@@ -1,6 +1,7 @@
 // Inputs and results of the sweep activities. Types only: workflows import this file with `import type`
 // (workflow code never imports activity code), activities implement it.
-import type { EnvelopeResult, GenKwargs, MemorySnapshot, SystemInfo, Trigger } from '../../workflows/shared/envelope.js';
+import type { SuiteOutcome } from '../suites/types.js';
+import type { MemorySnapshot, SystemInfo, Trigger } from '../../workflows/shared/envelope.js';
 
 export interface ModelRef {
   endpoint: string;
@@ -31,16 +32,10 @@ export interface RunSuiteInput extends ModelRef {
   config: Record<string, unknown>;
 }
 
-export interface RunSuiteResult {
+/** What the suite returned (results, errors, skipped, …) plus the run's bookkeeping. */
+export interface RunSuiteResult extends SuiteOutcome {
   suite: string;
   model: string;
-  results: EnvelopeResult[];
-  genKwargs?: GenKwargs;
-  seed?: number;
-  errors: string[];
-  skipped?: { reason: string };
-  /** Host facts the suite found (e.g. the lm-eval version), merged into the envelope's system. */
-  system?: Partial<SystemInfo>;
   /** When the suite activity was first scheduled (ISO 8601); the same on every retry, so the envelope
    * and its shard name are identical however many attempts it took. */
   startedAt: string;

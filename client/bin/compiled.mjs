@@ -1,5 +1,6 @@
-// Whether the compiled CLI (dist/) is current: dist/.build-stamp is written after every successful build;
-// any source file changed since makes it stale. Checking costs a stat per source file (a few ms).
+// Runs the CLI: the compiled copy in dist/ when it is current (dist/.build-stamp, written after every
+// successful build, is newer than every source file: a stat per file, a few ms), else the TypeScript
+// sources through tsx, so the command never runs stale code.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,4 +20,15 @@ export function compiledCli() {
     }
   }
   return pathToFileURL(cli).href;
+}
+
+/** Runs `nightshift ARGS` and sets the process exit code. */
+export async function runCli(args) {
+  const cli = compiledCli();
+  if (!cli) {
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+  const { main } = await import(cli ?? '../cli.ts');
+  process.exitCode = await main(args);
 }

@@ -3,21 +3,22 @@
 // Runs until SIGINT/SIGTERM. Start `nightshift worker` in another terminal.
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { integerFlag } from './flags.js';
 
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description('run a local Temporal dev server (persistent db under the data dir, Web UI)')
-    .option('--port <n>', 'gRPC port', '7233')
-    .option('--ui-port <n>', 'Web UI port', '8233')
+    .option('--port <n>', 'gRPC port', integerFlag('--port', 1, 65535), 7233)
+    .option('--ui-port <n>', 'Web UI port', integerFlag('--ui-port', 1, 65535), 8233)
     .option('--data-dir <dir>', 'data directory (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
-    .action(async (o: { port: string; uiPort: string; dataDir?: string }) => {
+    .action(async (o: { port: number; uiPort: number; dataDir?: string }) => {
       const { dataDir } = await import('../../activities/sweep/paths.js');
       const { startDevServer } = await import('../temporal/dev-server.js');
       const { findTemporalCli } = await import('../temporal/temporal-cli.js');
       const temporalPath = await findTemporalCli((l) => process.stderr.write(`${l}\n`));
       const dbFile = join(o.dataDir ?? dataDir(), 'temporal', 'dev.sqlite');
-      const server = await startDevServer({ temporalPath, dbFile, port: Number(o.port), uiPort: Number(o.uiPort) });
+      const server = await startDevServer({ temporalPath, dbFile, port: o.port, uiPort: o.uiPort });
       process.stderr.write(`Temporal dev server on ${server.address} (db ${dbFile})\nWeb UI: ${server.uiUrl}\nWorkers: TEMPORAL_ADDRESS=${server.address} nightshift worker\n`);
       process.stdout.write(`${JSON.stringify({ event: 'listening', address: server.address, ui: server.uiUrl, db: dbFile })}\n`);
       const stop = () => void server.stop();

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { CONVERTER_KINDS } from '../../activities/converters/types.js';
 import { SUITES, TRIGGERS, type Suite, type Trigger } from '../../workflows/shared/envelope.js';
+import { collect } from './flags.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../terminal/log-options.js';
 
 /** `envelope`: RESULTS already is a Nightshift envelope (e.g. written by a suite); it is published as is,
@@ -51,8 +52,4 @@ export function registerPublishCommand(program: Command): void {
       const { runPublish } = await import('../publish/publish-results.js');
       process.exitCode = await runPublish(results, options);
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

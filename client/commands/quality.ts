@@ -3,28 +3,10 @@
 // saves the full result with --save-json. A crash-safe journal beside the saved file lets the same
 // command resume an interrupted run; it is removed once the run completes.
 import { type Command, Option } from 'commander';
-import { InputError } from '../../activities/errors.js';
 import { QUALITY_MODES, type QualityMode } from '../../activities/suites/catalog.js';
 import type { ThinkingControl } from '../../activities/suites/quality/request-builder.js';
 import type { InspectFlags, RescoreFlags } from '../quality/saved-results.js';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} ${v}: expected a positive integer`);
-    return n;
-  };
-}
-
-function finiteNumber(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new InputError(`${flag} ${v}: expected a number`);
-    return n;
-  };
-}
+import { collect, finiteNumber, positiveInt } from './flags.js';
 
 export interface RunFlags {
   endpoint: string;

@@ -3,7 +3,7 @@
 // Exit codes: 0 ok, 1 the suite failed (endpoint unreachable, cancelled …), 2 bad arguments or config,
 // 3 the envelope would be invalid (nothing written).
 import { Argument, Option, type Command } from 'commander';
-import { InputError } from '../../activities/errors.js';
+import { positiveInt, positiveIntList } from './flags.js';
 import type { RunOptions } from '../run/standalone.js';
 
 export function registerRunCommand(program: Command): void {
@@ -17,12 +17,12 @@ export function registerRunCommand(program: Command): void {
     .option('--out <file>', 'envelope file to write; default <suite>-<model>-<timestamp>.json in the current directory')
     .option('--git-sha <sha>', "commit recorded as git_sha (default: this Nightshift checkout's HEAD)")
     .option('--journal <file>', 'journal finished cells here; rerunning with the same file resumes')
-    .option('--prompt-tokens <list>', 'override prompt_tokens, e.g. 128,512', intList('--prompt-tokens'))
-    .option('--concurrency <list>', 'override concurrency levels, e.g. 1,4,16', intList('--concurrency'))
-    .option('--max-tokens <n>', 'override max_tokens', intList('--max-tokens', true))
-    .option('--repeats <n>', 'override repeats', intList('--repeats', true))
+    .option('--prompt-tokens <list>', 'override prompt_tokens, e.g. 128,512', positiveIntList('--prompt-tokens'))
+    .option('--concurrency <list>', 'override concurrency levels, e.g. 1,4,16', positiveIntList('--concurrency'))
+    .option('--max-tokens <n>', 'override max_tokens', positiveInt('--max-tokens'))
+    .option('--repeats <n>', 'override repeats', positiveInt('--repeats'))
     .option('--runner <label>', 'recorded as system.runner')
-    .option('--server-pid <pid>', "the model server's process id, for memory readings (default: found from the endpoint)", intList('--server-pid', true))
+    .option('--server-pid <pid>', "the model server's process id, for memory readings (default: found from the endpoint)", positiveInt('--server-pid'))
     .option('--server-process <name>', "the model server's process name (e.g. llama-server, mlx_lm.server), for memory readings")
     .addOption(new Option('--no-memory', 'take no memory readings of the model server'))
     .addOption(new Option('--no-progress', 'no progress bar on stderr'))
@@ -41,15 +41,4 @@ export function registerRunCommand(program: Command): void {
         process.off('SIGINT', onSigint);
       }
     });
-}
-
-function intList(flag: string, single = false) {
-  return (value: string): number[] & number => {
-    const parts = value.split(',').map((s) => s.trim());
-    const nums = parts.map(Number);
-    if (parts.length === 0 || nums.some((n) => !Number.isInteger(n) || n < 1) || (single && nums.length !== 1)) {
-      throw new InputError(`${flag} expects ${single ? 'a positive integer' : 'comma-separated positive integers'}, got "${value}"`);
-    }
-    return (single ? nums[0] : nums) as number[] & number;
-  };
 }

@@ -2,7 +2,7 @@
 // one JSON line on stdout once listening ({"event":"listening","url":…}) so a parent process can read
 // the URL; everything else goes to stderr. SIGTERM/SIGINT close it cleanly.
 import type { Command } from 'commander';
-import { InputError } from '../../activities/errors.js';
+import { integerFlag } from './flags.js';
 
 interface SimServerFlags {
   port: string;
@@ -11,12 +11,6 @@ interface SimServerFlags {
   seed?: string;
   plain?: boolean;
   model?: string;
-}
-
-function integerFlag(name: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new InputError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 export function registerSimServerCommand(program: Command): void {
@@ -30,8 +24,8 @@ export function registerSimServerCommand(program: Command): void {
     .option('--plain', 'plain OpenAI server: one model, no llama-swap routes (e.g. as a llama-swap upstream)')
     .option('--model <id>', 'serve only this model from the config')
     .action(async (flags: SimServerFlags) => {
-      const port = integerFlag('port', flags.port, 0, 65535);
-      const seed = flags.seed === undefined ? undefined : integerFlag('seed', flags.seed, 0, 2 ** 32 - 1);
+      const port = integerFlag('--port', 0, 65535)(flags.port);
+      const seed = flags.seed === undefined ? undefined : integerFlag('--seed', 0, 2 ** 32 - 1)(flags.seed);
       const { startSimServer } = await import('../sim-server/server.js');
       const sim = await startSimServer({
         config: flags.config,

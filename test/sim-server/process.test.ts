@@ -113,6 +113,6 @@ describe('nightshift sim-server as a process', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--model sim-nope: not in');
     expect(port.code).toBe(2);
-    expect(port.stderr).toContain('--port must be an integer');
+    expect(port.stderr).toContain('--port expects an integer from 0 to 65535');
   });
 });

@@ -12,7 +12,7 @@ import type { SuiteContext, SuiteOutcome, SuiteRunner, ToolOutput } from '../typ
 import type { BenchlocalConfig } from './benchlocal-config.js';
 import { cleanEnv } from './clean-env.js';
 import { findExecutable } from './find-tool.js';
-import { runTool } from './run-tool.js';
+import { runSuiteTool } from './run-tool.js';
 import { fileExists } from './files.js';
 import type { ExternalSuiteOptions } from './vllm-bench-suite.js';
 
@@ -93,16 +93,13 @@ async function runBenchlocal(context: SuiteContext<BenchlocalConfig>, options: E
     });
   }, 5_000);
   try {
-    await runTool({
+    await runSuiteTool(context, options.registryDir, {
       tool: 'benchlocal-cli',
       command: tool.path,
       args: buildBenchlocalArgs(config, context.endpoint, context.model, resultPath, resume),
-      cwd: context.workDir,
       env: cleanEnv({ from: env, extra: pick(env, ['BENCHLOCAL_API_KEY']) }),
-      logPath: join(context.workDir, 'benchlocal.log'),
-      signal: context.signal,
-      timeoutMs: config.timeout_minutes * 60_000,
-      ...(options.registryDir ? { registryDir: options.registryDir } : {}),
+      logName: 'benchlocal.log',
+      timeoutMinutes: config.timeout_minutes,
     });
   } finally {
     clearInterval(poll);

@@ -8,7 +8,7 @@
 // a crash or a killed worker the next attempt answers finished samples from the cache and only sends the
 // rest to the model. (lm-eval does not cache requests that sample, i.e. do_sample = true: those re-run.)
 import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ConfigError, NightshiftError } from '../../errors.js';
 import type { SuiteContext, SuiteOutcome, SuiteRunner, ToolOutput } from '../types.js';
 import { cleanEnv } from './clean-env.js';
@@ -16,7 +16,7 @@ import { findLmEval } from './find-tool.js';
 import { buildLmEvalArgs, lmEvalPaths } from './lm-eval-command.js';
 import type { LmEvalConfig } from './lm-eval-config.js';
 import { LmEvalProgress } from './lm-eval-progress.js';
-import { ExternalToolError, runTool } from './run-tool.js';
+import { ExternalToolError, runSuiteTool } from './run-tool.js';
 import { locateResultsFile } from '../../converters/lm-eval-locate.js';
 
 export interface LmEvalSuiteOptions {
@@ -60,16 +60,14 @@ async function runLmEval(context: SuiteContext<LmEvalConfig>, options: LmEvalSui
   const started = Date.now();
 
   try {
-    await runTool({
+    await runSuiteTool(context, options.registryDir, {
       tool: 'lm-eval',
       command: tool.path,
       args,
-      cwd: config.include_path ?? context.workDir,
+      ...(config.include_path ? { cwd: config.include_path } : {}),
       env: cleanEnv({ allowHub: config.allow_hub_downloads, from: sourceEnv }),
-      logPath: join(context.workDir, 'lm-eval.log'),
-      signal: context.signal,
-      timeoutMs: config.timeout_minutes * 60_000,
-      ...(options.registryDir ? { registryDir: options.registryDir } : {}),
+      logName: 'lm-eval.log',
+      timeoutMinutes: config.timeout_minutes,
       onLine: (line) => {
         const p = progress.update(line);
         if (p) context.onProgress(p);

@@ -2,6 +2,7 @@
 // with the environment the caller built, output appended to a per-run log file and handed line by line
 // to the caller (for progress), the whole group killed on abort, timeout or exit of this process, and
 // registered in the pid-file registry so a worker that died hard has its orphans reaped at next start.
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -176,4 +177,34 @@ export async function runTool(options: RunToolOptions): Promise<RunToolResult> {
     throw new ExternalToolError(`${options.tool} ${how}${tailText}`, options.tool, options.logPath, tail, code);
   }
   return { exitCode: 0, durationMs, logPath: options.logPath };
+}
+
+/** What a tool suite tells `runSuiteTool`; the rest comes from its suite context. */
+export interface SuiteToolRun {
+  tool: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Log file name inside the suite's work dir. */
+  logName: string;
+  timeoutMinutes: number;
+  /** Default: the suite's work dir. */
+  cwd?: string;
+  onLine?: (line: string) => void;
+}
+
+/** runTool for a suite: log in its work dir, its cancellation, its time limit, its orphan registry. */
+export function runSuiteTool(context: { workDir: string; signal: AbortSignal }, registryDir: string | undefined, run: SuiteToolRun): Promise<RunToolResult> {
+  return runTool({
+    tool: run.tool,
+    command: run.command,
+    args: run.args,
+    cwd: run.cwd ?? context.workDir,
+    env: run.env,
+    logPath: join(context.workDir, run.logName),
+    signal: context.signal,
+    timeoutMs: run.timeoutMinutes * 60_000,
+    ...(registryDir ? { registryDir } : {}),
+    ...(run.onLine ? { onLine: run.onLine } : {}),
+  });
 }

@@ -13,7 +13,7 @@ import { findExecutable } from './find-tool.js';
 import { endpointUrl } from './lm-eval-command.js';
 import { fileExists } from './files.js';
 import { parseTqdmLine } from './tqdm-progress.js';
-import { runTool } from './run-tool.js';
+import { runSuiteTool } from './run-tool.js';
 import type { VllmBenchConfig } from './vllm-bench-config.js';
 
 export const VLLM_INSTALL_HINT =
@@ -87,16 +87,13 @@ async function runVllmBench(context: SuiteContext<VllmBenchConfig>, options: Ext
   if (await fileExists(resultPath)) {
     errors.push('vllm bench result of an earlier attempt reused (the tool had finished; the activity had not)');
   } else {
-    await runTool({
+    await runSuiteTool(context, options.registryDir, {
       tool: 'vllm bench serve',
       command: tool.path,
       args: buildVllmBenchArgs(config, context.endpoint, context.model, context.workDir),
-      cwd: context.workDir,
       env: cleanEnv({ allowHub: config.allow_hub_downloads, from: env }),
-      logPath: join(context.workDir, 'vllm-bench.log'),
-      signal: context.signal,
-      timeoutMs: config.timeout_minutes * 60_000,
-      ...(options.registryDir ? { registryDir: options.registryDir } : {}),
+      logName: 'vllm-bench.log',
+      timeoutMinutes: config.timeout_minutes,
       onLine: (line) => {
         const bar = parseTqdmLine(line);
         if (bar && bar.total === config.num_prompts) {

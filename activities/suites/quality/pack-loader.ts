@@ -1,6 +1,7 @@
 // Reads and validates a quality pack (JSONL, benchlocal-cli's format). Every problem is reported with
 // the file, line number and field, and what was expected; a pack with any problem is refused whole.
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readTextFile } from '../../files/read-text.js';
 import { join } from 'node:path';
 import AjvModule from 'ajv/dist/2020.js';
 import { InputError } from '../../errors.js';
@@ -18,13 +19,7 @@ export const BUILTIN_PACK_DIR = projectPath('configs', 'packs');
 const MAX_REPORTED = 12;
 
 export async function loadPackFile(path: string): Promise<Pack> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read pack file ${path}: ${(error as Error).message}`);
-  }
-  return parsePack(text, path);
+  return parsePack(await readTextFile(path, 'pack file'), path);
 }
 
 /** Parses pack text; `source` names the file in error messages. */

@@ -1,7 +1,8 @@
 // Reading and writing saved quality results. Reads Nightshift's own files and benchlocal-cli's result
 // JSON (same per-pack/per-scenario shape); refuses anything else with the file and field at fault.
 // Writes go to a temporary sibling and are renamed into place, so a crash never leaves half a file.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { readTextFile } from '../../files/read-text.js';
 import { InputError } from '../../errors.js';
 import { isRecord } from '../../../workflows/shared/records.js';
 import type { PackRun, QualityResult, ScenarioRun } from './result-types.js';
@@ -15,12 +16,7 @@ type StoredQualityResult = Omit<QualityResult, 'warnings' | 'mode' | 'started_at
   Partial<Pick<QualityResult, 'warnings' | 'mode' | 'started_at'>> & { packs: StoredPackRun[] };
 
 export async function readQualityResult(path: string): Promise<QualityResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read quality result ${path}: ${(error as Error).message}`);
-  }
+  const text = await readTextFile(path, 'quality result');
   let data: unknown;
   try {
     data = JSON.parse(text);
