@@ -143,6 +143,8 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
           .then(
             (published) => {
               Object.assign(state, { state: run.skipped ? 'skipped' : 'passed', shard: published.shard, shardWritten: published.written });
+              // What was measured is published, but a suite that could not measure everything has not passed.
+              if (run.incomplete) Object.assign(state, { state: 'failed', error: `incomplete: ${run.incomplete.reason}` });
             },
             (error: unknown) => {
               Object.assign(state, { state: 'failed', error: `publish failed: ${reason(error)}` });

@@ -36,6 +36,9 @@ export interface SuiteOutcome {
   errors: string[];
   /** Set when the suite could not run at all (e.g. the tool is not installed): why, and how to fix it. */
   skipped?: { reason: string };
+  /** Set when part of the suite produced no measurement (e.g. a cell whose every request failed): what
+   * was measured is published, and the pair counts as failed with this reason, never as passed. */
+  incomplete?: { reason: string };
   /** Host facts only the suite knows (e.g. the lm-eval version it ran), merged into the envelope's system. */
   system?: Partial<SystemInfo>;
 }

@@ -63,6 +63,7 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
       ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
       errors: [...outcome.errors, ...readings.errors],
       ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
+      ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}),
       ...(outcome.system ? { system: outcome.system } : {}),
       // First scheduling of this activity, identical on every retry: the envelope (and so the shard's
       // hash and name) come out the same however many attempts the suite took.
