@@ -1,8 +1,9 @@
 // The suite activity: runs one SuiteRunner for one model as a heartbeating, resumable activity.
 // - Heartbeats {completed, total, checkpoint} on every onProgress and re-sends the last one on a timer,
 //   so the server sees a live worker (and delivers cancellation) even during one long request.
-// - Journal at <data>/journals/<workflow id>/<activity id>.jsonl: the suite appends + fsyncs each finished
-//   sample and skips those already there, so a retry after a crash resumes instead of starting over.
+// - Journal at <data>/journals/<workflow id>/<run id>/<activity id>.jsonl: the suite appends + fsyncs each
+//   finished sample and skips those already there, so a retry after a crash resumes instead of starting over;
+//   its first line is the run's identity, so a journal of another run or config is never resumed from.
 // - Cancellation: Temporal's cancel arrives through the heartbeat and aborts Context.cancellationSignal,
 //   which the suite passes to every request / child process.
 import { Context } from '@temporalio/activity';
@@ -12,6 +13,7 @@ import { HEARTBEAT_TICK_MS } from '../../workflows/shared/heartbeat-timing.js';
 import { SUITE_CATALOG, type SuiteCatalog } from '../suites/catalog.js';
 import { runDeclared } from '../suites/run-declared.js';
 import { resolveSuite } from '../suites/suite-config.js';
+import { canonicalJson, sha256Hex } from '../publish/canonical.js';
 import { journalPath, workDirFor } from './paths.js';
 import type { RunSuiteInput, RunSuiteResult, SuiteHeartbeat } from './types.js';
 
@@ -27,8 +29,24 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
   // The sweep checked this before any model loaded; a host worker of another build (or edited configs) can
   // still disagree, which is a ConfigError naming the suite, tool or key (not retried).
   const { declaration, config } = await resolveSuite(input.suite, input.config, { catalog: deps.catalog ?? SUITE_CATALOG });
-  const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
-  const journal = await openJournal(journalPath(deps.dataDir, workflowId, info.activityId));
+  // Suites run only inside workflows (never as standalone activities), so the workflow execution is known.
+  const execution = info.workflowExecution;
+  if (!execution) throw new Error(`suite activity ${info.activityId} has no workflow execution`);
+  const run = { workflowId: execution.workflowId, runId: execution.runId, activityId: info.activityId };
+  // Bound to this run and these conditions: a journal of another run, model, config or endpoint is set
+  // aside (and said so in the envelope), never resumed from.
+  const journal = await openJournal(journalPath(deps.dataDir, run), {
+    identity: {
+      ...run,
+      model: input.model,
+      suite: declaration.suite,
+      tool: declaration.tool,
+      endpoint: input.endpoint,
+      config: sha256Hex(canonicalJson(config)),
+    },
+    onMismatch: 'set-aside',
+  });
+  const setAside = journal.setAside ? [`journal of another run set aside, nothing resumed from it (${journal.setAside.why}): ${journal.setAside.path}`] : [];
   const resumedFrom = journal.entries().length;
   const prior = info.heartbeatDetails as SuiteHeartbeat | undefined;
   let last: SuiteHeartbeat = { completed: resumedFrom, total: prior?.total ?? 0, ...(prior?.checkpoint ? { checkpoint: prior.checkpoint } : {}) };
@@ -45,7 +63,7 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
       config,
       signal: ctx.cancellationSignal,
       journal,
-      workDir: workDirFor(deps.dataDir, workflowId, info.activityId),
+      workDir: workDirFor(deps.dataDir, run),
       onProgress: (p) => {
         last = { completed: p.completed, total: p.total, ...(p.checkpoint ? { checkpoint: p.checkpoint } : {}), ...(p.detail ? { detail: p.detail } : {}) };
         beat();
@@ -61,7 +79,7 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
       results: peakMb === undefined ? outcome.results : outcome.results.map((r) => (r.peak_rss_mb === undefined ? { ...r, peak_rss_mb: peakMb } : r)),
       ...(outcome.genKwargs ? { genKwargs: outcome.genKwargs } : {}),
       ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
-      errors: [...outcome.errors, ...readings.errors],
+      errors: [...setAside, ...outcome.errors, ...readings.errors],
       ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
       ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}),
       ...(outcome.system ? { system: outcome.system } : {}),

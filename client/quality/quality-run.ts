@@ -33,15 +33,30 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
 
   const journalPath = flags.journal ?? (flags.saveJson ? `${flags.saveJson}.journal.jsonl` : undefined);
   if (journalPath && flags.fresh) await rm(journalPath, { force: true });
-  const journal: Journal = journalPath ? await openJournal(journalPath) : memoryJournal();
-  const identity = JSON.stringify({ endpoint: flags.endpoint, model: flags.model, packs: packs.map((p) => `${p.meta.pack_id}@${p.meta.version}`), scenarios: flags.scenario ?? [], repeat: flags.repeat, overrides, fromServer: Boolean(flags.samplingFromServer), thinking: flags.thinking ?? 'pack', control: flags.thinkingControl, tmax: flags.thinkingMaxTokens, timeout: flags.timeoutPerCase ?? null, ...(flags.stream ? { stream: true } : {}) });
-  if (journal.has('__run__') && journal.get('__run__') !== identity) {
-    await journal.close();
-    throw new InputError(`journal ${journalPath} belongs to a different run (other endpoint, model, packs or sampling); use --fresh to discard it or --journal to choose another file`);
+  // The journal belongs to this exact run: another endpoint, model, pack set or sampling is refused, not mixed in.
+  const identity = {
+    endpoint: flags.endpoint,
+    model: flags.model,
+    packs: packs.map((p) => `${p.meta.pack_id}@${p.meta.version}`).join(','),
+    scenarios: (flags.scenario ?? []).join(','),
+    repeat: flags.repeat,
+    sampling: JSON.stringify(overrides),
+    fromServer: Boolean(flags.samplingFromServer),
+    thinking: flags.thinking ?? 'pack',
+    control: flags.thinkingControl,
+    tmax: flags.thinkingMaxTokens,
+    timeout: flags.timeoutPerCase ?? 0,
+    stream: Boolean(flags.stream),
+  };
+  let journal: Journal;
+  try {
+    journal = journalPath ? await openJournal(journalPath, { identity }) : memoryJournal();
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${error.message}; use --fresh to discard it or --journal to choose another file`);
+    throw error;
   }
-  const resumed = journal.entries().filter((e) => !e.key.startsWith('__')).length;
+  const resumed = journal.entries().length;
   if (resumed > 0 && !flags.quiet) process.stderr.write(`resuming from ${journalPath}: ${resumed} scenario(s) already done\n`);
-  await journal.append('__run__', identity);
 
   let result;
   try {

@@ -68,9 +68,12 @@ async function shards(suite: string, model: string): Promise<string[]> {
   return files.filter((f) => f.endsWith('.parquet') && f.includes(`-${suite}-${model}-`));
 }
 
+/** The journaled samples of the child's ttft suite (its identity line left out). */
 async function journalLines(workflowId: string): Promise<string[]> {
-  const text = await readFile(journalPath(join(dir, 'data'), workflowId, 'suite-ttft'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean);
+  const runId = (await h!.client.workflow.getHandle(workflowId).describe().catch(() => undefined))?.runId;
+  if (runId === undefined) return [];
+  const text = await readFile(journalPath(join(dir, 'data'), { workflowId, runId, activityId: 'suite-ttft' }), 'utf8').catch(() => '');
+  return text.split('\n').filter((line) => line !== '' && !line.startsWith('{"k":"__identity__"'));
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {

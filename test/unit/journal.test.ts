@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openJournal } from '../../activities/journal/journal.js';
+import { safeSegment } from '../../activities/sweep/paths.js';
 
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'ns-journal-')), 'sub', 'journal.jsonl');
 
@@ -53,5 +54,44 @@ describe('journal', () => {
     await a.close();
     writeFileSync(path, '{"k":"s1","v":1}\nGARBAGE\n{"k":"s2","v":2}\n');
     await expect(openJournal(path)).rejects.toThrow(/journal .*journal\.jsonl line 2/);
+  });
+
+  it('binds a journal to its run: the same identity resumes, another is refused or set aside, never resumed from', async () => {
+    const path = tempFile();
+    const run1 = { run: 'r1', model: 'sim-a', config: 'c1' };
+    const a = await openJournal<number>(path, { identity: run1 });
+    await a.append('cell:1', 1);
+    await a.close();
+    const again = await openJournal<number>(path, { identity: run1 });
+    expect(again.entries()).toEqual([{ key: 'cell:1', value: 1 }]);
+    await again.close();
+
+    const run2 = { run: 'r2', model: 'sim-a', config: 'c1' };
+    await expect(openJournal(path, { identity: run2 })).rejects.toThrow(/belongs to another run \(run "r1" here, "r2" now\)/);
+    const fresh = await openJournal<number>(path, { identity: run2, onMismatch: 'set-aside' });
+    expect(fresh.entries()).toEqual([]);
+    expect(fresh.setAside?.why).toBe('run "r1" here, "r2" now');
+    expect(readFileSync(fresh.setAside!.path, 'utf8')).toContain('"cell:1"');
+    await fresh.close();
+    expect((await openJournal(path, { identity: run2 })).entries()).toEqual([]);
+  });
+
+  it('never resumes a journal that records no identity when one is asked for', async () => {
+    const path = tempFile();
+    const old = await openJournal(path);
+    await old.append('cell:1', 1);
+    await old.close();
+    await expect(openJournal(path, { identity: { run: 'r1' } })).rejects.toThrow(/records no run identity/);
+  });
+});
+
+describe('safeSegment', () => {
+  it('keeps ids that differ only by case apart on a case-insensitive filesystem', () => {
+    const upper = safeSegment('sweep/sim-A');
+    const lower = safeSegment('sweep/sim-a');
+    expect(upper.toLowerCase()).not.toBe(lower.toLowerCase());
+    expect(lower).toBe('sweep~2Fsim-a');
+    expect(upper).toMatch(/^sweep~2fsim-a\.[0-9a-f]{8}$/);
+    expect(safeSegment('sweep/sim-A')).toBe(upper);
   });
 });

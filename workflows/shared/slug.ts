@@ -18,7 +18,7 @@ export function modelSlug(model: string): string {
   let slug = segments.join('--');
   const lossless = slug === model.split('/').join('--') && slug.length > 0;
   if (lossless && slug.length <= MAX_SLUG_LENGTH) return slug;
-  const suffix = fnv1a(model);
+  const suffix = shortHash(model);
   const room = MAX_SLUG_LENGTH - HASH_LENGTH - 1;
   slug = trimEdges(slug.slice(0, room));
   return slug ? `${slug}-${suffix}` : `model-${suffix}`;
@@ -34,8 +34,8 @@ function trimEdges(text: string): string {
   return text.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
 }
 
-/** 32-bit FNV-1a over the UTF-16 code units, as 8 hex digits. */
-function fnv1a(text: string): string {
+/** 32-bit FNV-1a over the UTF-16 code units, as 8 hex digits: a short, stable name for a string. */
+export function shortHash(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
