@@ -7,6 +7,7 @@ import type { Envelope, EnvelopeResult, GenKwargs } from '../../workflows/shared
 import { buildEnvelope } from '../envelope/build.js';
 import { InputError } from '../errors.js';
 import { withNonFiniteAsText } from './json-input.js';
+import { withinRange } from './ranges.js';
 import type { Converter, ConverterKind, ReadOptions, RunContext } from './types.js';
 
 export interface FileFacts {
@@ -30,9 +31,15 @@ export interface ConvertedRun {
   errors: string[];
 }
 
-/** A converter from its kind, description and reader; `convert` (file → envelope) is the same for all. */
+/** A converter from its kind, description and reader. Every converter's results pass the same range
+ * check (ranges.ts), and `convert` (file → envelope) is the same for all. */
 export function defineConverter(spec: { kind: ConverterKind; describes: string; read: (path: string, options: ReadOptions) => Promise<ConvertedRun> }): Converter {
-  return { ...spec, convert: async (path, context) => envelopeOf(path, await spec.read(path, { suite: context.suite }), context) };
+  const read = async (path: string, options: ReadOptions): Promise<ConvertedRun> => {
+    const run = await spec.read(path, options);
+    const checked = withinRange(run.results, path);
+    return { ...run, results: checked.results, errors: [...run.errors, ...checked.errors] };
+  };
+  return { kind: spec.kind, describes: spec.describes, read, convert: async (path, context) => envelopeOf(path, await read(path, { suite: context.suite }), context) };
 }
 
 /** Results with Python NaN/Infinity markers written as text in `raw` and tags (the marker must not leak). */

@@ -107,6 +107,13 @@ async function readVllmBench(path: string): Promise<ConvertedRun> {
     if (result && family === 'ttft' && stat !== 'std') result.first_token_latency_ms = result.value;
   }
 
+  // No request completed: vllm still writes throughputs and latency statistics (zeros, or over nothing).
+  // They measure nothing; only the request counts are facts.
+  const measured = doc.completed === 0 ? results.filter((r) => r.metric === 'count') : results;
+  if (measured.length < results.length) {
+    errors.push(`${path}: $.completed is 0 (no request completed); ${results.length - measured.length} throughput and latency figures left out`);
+  }
+
   const timestamp = vllmDate(doc.date);
   const unreadableDate = doc.date !== undefined && doc.date !== null && !timestamp;
   return {
@@ -117,7 +124,7 @@ async function readVllmBench(path: string): Promise<ConvertedRun> {
       timestampField: '"date" (vllm writes it as YYYYMMDD-HHMMSS)',
       ...(unreadableDate ? { timestampProblem: `${path}: $.date must be a date like "20250101-120000", got ${describe(doc.date)}` } : {}),
     },
-    results,
+    results: measured,
     errors,
   };
 }

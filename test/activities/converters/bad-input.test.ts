@@ -230,3 +230,30 @@ describe('lm-eval samples files', () => {
     expect(seen).toEqual([{ a: 1 }]);
   });
 });
+
+describe('values a metric cannot have are not published as facts', () => {
+  it('lm-eval: an exact_match of 7.5 is left out with an error naming the file, result and allowed range', async () => {
+    const doc = JSON.parse(await readFile(LM_EVAL, 'utf8')) as { results: Record<string, Record<string, unknown>> };
+    const task = Object.keys(doc.results)[0]!;
+    const key = Object.keys(doc.results[task]!).find((k) => k.startsWith('exact_match,'))!;
+    doc.results[task]![key] = 7.5;
+    const envelope = await convertText('lm-eval', 'results_2026-01-01T00-00-00.000000.json', JSON.stringify(doc));
+    expect(envelope.results.some((r) => r.tags?.lm_eval_key === key)).toBe(false);
+    expect(envelope.errors?.join('\n')).toMatch(new RegExp(`results_2026-01-01T00-00-00\\.000000\\.json: ${task} .* = 7\\.5 ratio cannot be true \\(expected a ratio from 0 to 1\\); left out`));
+    expect(validateEnvelope(envelope).valid).toBe(true);
+  });
+
+  it('vllm bench: completed 0 keeps the counts and leaves every throughput and latency figure out', async () => {
+    const doc = JSON.parse(await readFile(VLLM, 'utf8')) as Record<string, unknown>;
+    const envelope = await convertText('vllm-bench', 'r.json', JSON.stringify({ ...doc, completed: 0, failed: 10 }));
+    expect(envelope.results.map((r) => r.name).sort()).toEqual(['completed_requests', 'failed_requests']);
+    expect(envelope.errors?.join('\n')).toMatch(/\$\.completed is 0 \(no request completed\); \d+ throughput and latency figures left out/);
+  });
+
+  it('a negative throughput is left out', async () => {
+    const doc = JSON.parse(await readFile(VLLM, 'utf8')) as Record<string, unknown>;
+    const envelope = await convertText('vllm-bench', 'r.json', JSON.stringify({ ...doc, output_throughput: -3 }));
+    expect(envelope.results.some((r) => r.name === 'output_token_throughput')).toBe(false);
+    expect(envelope.errors?.join('\n')).toContain('output_token_throughput throughput = -3 tok/s cannot be true (expected a rate of at least 0); left out');
+  });
+});
