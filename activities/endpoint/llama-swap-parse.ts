@@ -1,7 +1,9 @@
 // Pure readers for what llama-swap and OpenAI-compatible servers answer on their management routes.
-// Shapes follow llama-swap's own handlers: GET /running → {"running":[{model, state, cmd, proxy, ttl,
-// name, description}]} (group mode lists only processes in state "ready"; matrix mode also lists
-// "starting"/"stopping"), GET /v1/models → {"object":"list","data":[{"id":…}]}.
+// Shapes follow llama-swap v250's own handlers (internal/server/api.go): GET /running →
+// {"running":[{model, state, cmd, proxy, ttl, name, description}]} listing every process that is not
+// "stopped" or "shutdown" (so "starting", "ready" and "stopping", in group and matrix mode alike), GET
+// /v1/models → {"object":"list","data":[{"id":…}]}, and its own errors (swaputil.SendResponse) as
+// {"error": "…", "src": "llama-swap"} unless the request's Accept asks for text/plain or text/html.
 import { EndpointError } from './errors.js';
 import { isRecord } from '../../workflows/shared/records.js';
 
@@ -105,6 +107,28 @@ export function proxyPort(proxy: string | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Is this body an error llama-swap itself wrote (not its Go router's "404 page not found", not an
+ * upstream's answer)? v250 writes {"error": "…", "src": "llama-swap"}; older versions {"error": "…"} when
+ * the client accepts JSON, or a text starting with "llama-swap:" when it asks for text.
+ */
+export function isLlamaSwapErrorBody(body: string): boolean {
+  const parsed = parseJson(body);
+  if (isRecord(parsed)) return typeof parsed.error === 'string' && (parsed.src === undefined || parsed.src === 'llama-swap');
+  return body.startsWith('llama-swap:');
+}
+
+/**
+ * Is a 401 llama-swap's (its `apiKeys` are set)? v250 answers with `WWW-Authenticate: Basic
+ * realm="llama-swap"` and {"error": "unauthorized: invalid or missing API key", "src": "llama-swap"}.
+ */
+export function isLlamaSwapUnauthorized(status: number, wwwAuthenticate: string | undefined, body: string): boolean {
+  if (status !== 401) return false;
+  if (wwwAuthenticate && /realm="?llama-swap"?/i.test(wwwAuthenticate)) return true;
+  const parsed = parseJson(body);
+  return isRecord(parsed) && parsed.src === 'llama-swap';
 }
 
 /** Short text of an error body for a message: llama-swap answers plain text unless asked for JSON. */

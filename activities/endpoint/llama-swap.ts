@@ -8,28 +8,41 @@
 //
 // Loading through llama-swap: GET /upstream/<model>/health makes llama-swap start the model's process
 // (evicting others in its group) and blocks until its own health check passes; then GET /running is
-// polled until the model is listed with state "ready". Load time is measured around both.
+// polled until the model is listed with state "ready". Load time is measured around both. An alias is
+// resolved to its model through /v1/models (model-catalog.ts), because /running names the real model.
 // Against a plain server nothing is loaded: the model is whatever the server serves (see ensureModelReady).
+//
+// API key: llama-swap with `apiKeys` in its config answers 401 on every route but /health. The key is
+// the `apiKey` option, else $NIGHTSHIFT_LLAMA_SWAP_API_KEY in the worker's environment (so it never
+// travels through workflow history or envelopes); it is sent as `Authorization: Bearer <key>`. A 401 is
+// an ApiKeyError naming that variable, never "a plain server".
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 import { EndpointError, findErrorCode } from './errors.js';
 import {
   bodyMessage,
+  isLlamaSwapErrorBody,
   isLlamaSwapRunningBody,
+  isLlamaSwapUnauthorized,
   modelPath,
   parseModelList,
   parseRunning,
   serverRoot,
   type RunningModel,
 } from './llama-swap-parse.js';
+import { modelIds, parseModelCatalog, resolveModelId, type ModelCatalog } from './model-catalog.js';
 
 export type { RunningModel } from './llama-swap-parse.js';
+export type { ModelCatalog } from './model-catalog.js';
 export type EndpointMode = 'llama-swap' | 'plain';
 
 export interface ModelServerOptions {
   signal?: AbortSignal;
-  /** Sent as a Bearer token (llama-swap's `apiKeys`, or a plain server's key). */
+  /**
+   * Sent as a Bearer token (llama-swap's `apiKeys`, or a plain server's key). Default:
+   * $NIGHTSHIFT_LLAMA_SWAP_API_KEY. Pass it here or in the environment, never in workflow input.
+   */
   apiKey?: string;
   /** Bound on each management request (/running, /v1/models, unload); default 5000 ms. */
   probeTimeoutMs?: number;
@@ -47,6 +60,11 @@ export interface ModelReady {
   /** Milliseconds from the load request until the model was ready; 0 when it already was. */
   loadMs: number;
   alreadyLoaded: boolean;
+  /**
+   * The id the endpoint runs the model under: for a llama-swap alias the model it names (what /running
+   * and the memory target match); otherwise the requested id.
+   */
+  modelId: string;
   /** Model ids the endpoint lists on /v1/models (empty when it has no such route). */
   served: string[];
   /** Things the caller should record in the envelope's `errors` (e.g. a plain server serving another id). */
@@ -65,11 +83,35 @@ export class UnknownModelError extends ConfigError {
     readonly model: string,
     readonly served: string[],
     readonly endpoint: string,
+    aliases: ReadonlyMap<string, string> = new Map(),
   ) {
     super(
       `model "${model}" is not served by ${endpoint}; it serves: ` +
-        (served.length ? served.join(', ') : '(no models listed on /v1/models)'),
+        (served.length ? served.join(', ') : '(no models listed on /v1/models)') +
+        (aliases.size ? ` (aliases: ${[...aliases].map(([alias, real]) => `${alias} → ${real}`).join(', ')})` : ''),
     );
+  }
+}
+
+/** Where the llama-swap client takes its API key from when no `apiKey` option is given. */
+export const LLAMA_SWAP_API_KEY_ENV = 'NIGHTSHIFT_LLAMA_SWAP_API_KEY';
+
+/**
+ * The endpoint wants an API key it did not get (HTTP 401): llama-swap with `apiKeys` in its config, or a
+ * server started with a key. Not retryable (a ConfigError, exit code 2); the message says what to set and
+ * never contains the key.
+ */
+export class ApiKeyError extends ConfigError {
+  readonly status = 401;
+  constructor(
+    message: string,
+    readonly endpoint: string,
+    /** True when the 401 carried llama-swap's signature (its realm or `src`). */
+    readonly llamaSwap: boolean,
+    /** Where the key that was refused came from; undefined when none was sent. */
+    readonly keySource: string | undefined,
+  ) {
+    super(message);
   }
 }
 
@@ -84,6 +126,11 @@ export async function detectEndpointMode(endpoint: string, options: ModelServerO
 
 /** Model ids from GET /v1/models (for llama-swap: every listed model in its config). */
 export async function listModels(endpoint: string, options: ModelServerOptions = {}): Promise<string[]> {
+  return (await modelCatalog(endpoint, options)).served;
+}
+
+/** GET /v1/models with llama-swap's aliases (see model-catalog.ts). */
+export async function modelCatalog(endpoint: string, options: ModelServerOptions = {}): Promise<ModelCatalog> {
   const root = serverRoot(endpoint);
   const res = await call(`${root}/v1/models`, 'GET', options);
   if (res.status !== 200) {
@@ -93,7 +140,15 @@ export async function listModels(endpoint: string, options: ModelServerOptions =
       { status: res.status, serverMessage: bodyMessage(res.body) },
     );
   }
-  return parseModelList(res.body);
+  return parseModelCatalog(res.body);
+}
+
+/**
+ * The id llama-swap runs `model` under (an alias resolved to its model), or `model` itself when the
+ * endpoint's /v1/models does not know it (an unlisted model, or an alias an older llama-swap does not report).
+ */
+export async function resolveModel(endpoint: string, model: string, options: ModelServerOptions = {}): Promise<string> {
+  return resolveModelId(await modelCatalog(endpoint, options), model) ?? model;
 }
 
 /** What llama-swap has running (GET /running). Throws for a plain server, which has no such list. */
@@ -130,9 +185,13 @@ export async function ensureModelReady(
   const found = await probe(endpoint, options);
   if (found.mode === 'plain') return plainReady(root, model, options);
 
-  const served = await listModels(root, options);
-  if (found.running.some((r) => r.model === model && r.state === 'ready')) {
-    return { mode: 'llama-swap', loadMs: 0, alreadyLoaded: true, served, warnings: [] };
+  const catalog = await modelCatalog(root, options);
+  const served = catalog.served;
+  // /running names the real model: an alias must be matched through the model it names.
+  const real = resolveModelId(catalog, model);
+  const modelId = real ?? model;
+  if (found.running.some((r) => r.model === modelId && r.state === 'ready')) {
+    return { mode: 'llama-swap', loadMs: 0, alreadyLoaded: true, modelId, served, warnings: [] };
   }
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
@@ -151,7 +210,8 @@ export async function ensureModelReady(
       what,
     });
     if (res.status === 400 || res.status === 404) {
-      if (!served.includes(model)) throw new UnknownModelError(model, await listModels(root, options), root);
+      // v250: 404 {"error":"model not found","src":"llama-swap"} for an id that is neither a model nor an alias.
+      if (real === undefined) throw new UnknownModelError(model, modelIds(catalog), root, catalog.aliases);
       break; // a known model whose upstream simply has no /health route: it is up
     }
     if (res.status === 502 || res.status === 500) {
@@ -166,24 +226,27 @@ export async function ensureModelReady(
     await sleepUntilNextPoll(pollMs, deadline, what, options.signal);
   }
 
-  // Confirm through llama-swap's own state (in matrix mode a process can still be "starting").
-  // /running names the real model id; an alias (not on /v1/models) cannot be matched there, and for
-  // it the upstream having answered is the readiness signal.
-  if (served.includes(model)) {
+  // Confirm through llama-swap's own state, under the real model id. A model /v1/models does not know
+  // (unlisted, or an alias an older llama-swap does not report), and a peer, selector or profile id, cannot
+  // be matched there; for them the upstream having answered is the readiness signal.
+  if (real !== undefined && !catalog.notLocal.has(real)) {
     for (;;) {
       const running = await runningModels(root, { ...options, probeTimeoutMs: Math.min(remaining(), probeMs(options)) });
-      if (running.some((r) => r.model === model && r.state === 'ready')) break;
+      if (running.some((r) => r.model === real && r.state === 'ready')) break;
       await sleepUntilNextPoll(pollMs, deadline, what, options.signal);
     }
   }
   const loadMs = performance.now() - started;
-  return { mode: 'llama-swap', loadMs, alreadyLoaded: false, served, warnings: [] };
+  return { mode: 'llama-swap', loadMs, alreadyLoaded: false, modelId, served, warnings: [] };
 }
 
 /**
- * Unloads through llama-swap: POST /api/models/unload/<model> when a model is named (newer versions),
- * else or on failure POST /api/models/unload (all), falling back to the legacy GET /unload. A plain server
- * cannot unload; that is reported as method "none", not as an error.
+ * Unloads through llama-swap. With a model: POST /api/models/unload/<model> (llama-swap resolves an
+ * alias itself and returns once the process is gone). A model llama-swap refuses — not a model or alias
+ * of its config — is an UnknownModelError listing what it serves, and nothing else is unloaded; only an
+ * older llama-swap without that route (its router's plain 404/405), asked for a model it lists, gets
+ * everything unloaded instead. Without a model: POST /api/models/unload (all), falling back to the legacy
+ * GET /unload. A plain server cannot unload; that is reported as method "none", not as an error.
  */
 export async function unloadModel(
   endpoint: string,
@@ -196,6 +259,18 @@ export async function unloadModel(
   if (model) {
     const res = await call(`${root}/api/models/unload/${modelPath(model)}`, 'POST', options);
     if (res.status === 200) return { mode: 'llama-swap', method: 'api-model' };
+    // Never fall back to "unload everything" for a model llama-swap refused: that would stop its peers.
+    const catalog = await modelCatalog(root, options);
+    if (resolveModelId(catalog, model) === undefined) throw new UnknownModelError(model, modelIds(catalog), root, catalog.aliases);
+    const routeMissing = (res.status === 404 || res.status === 405) && !isLlamaSwapErrorBody(res.body);
+    if (!routeMissing) {
+      throw new EndpointError(
+        res.status >= 500 ? 'http_server_error' : 'http_client_error',
+        `llama-swap at ${root} did not unload "${model}": POST /api/models/unload/${modelPath(model)} answered ${res.status} (${bodyMessage(res.body)})`,
+        { status: res.status, serverMessage: bodyMessage(res.body) },
+      );
+    }
+    // An older llama-swap without the per-model route: unloading everything is the only way left.
   }
   const all = await call(`${root}/api/models/unload`, 'POST', options);
   if (all.status === 200) return { mode: 'llama-swap', method: 'api-all' };
@@ -211,7 +286,7 @@ export async function unloadModel(
 async function plainReady(root: string, model: string, options: ModelServerOptions): Promise<ModelReady> {
   const res = await call(`${root}/v1/models`, 'GET', options);
   const served = res.status === 200 ? parseModelList(res.body) : undefined;
-  return { mode: 'plain', loadMs: 0, alreadyLoaded: true, ...judgePlainModel(root, model, served, res.status) };
+  return { mode: 'plain', loadMs: 0, alreadyLoaded: true, modelId: model, ...judgePlainModel(root, model, served, res.status) };
 }
 
 /**
@@ -272,19 +347,44 @@ function probeMs(options: ModelServerOptions): number {
   return options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
 }
 
+/** The key to send and where it came from (for messages; the key itself is never put in one). */
+function apiKeyOf(options: ModelServerOptions): { key?: string; source?: string } {
+  if (options.apiKey) return { key: options.apiKey, source: 'the apiKey option' };
+  const fromEnv = process.env[LLAMA_SWAP_API_KEY_ENV];
+  if (fromEnv) return { key: fromEnv, source: `$${LLAMA_SWAP_API_KEY_ENV}` };
+  return {};
+}
+
+function apiKeyError(url: string, method: string, wwwAuthenticate: string | undefined, body: string, source: string | undefined): ApiKeyError {
+  const root = new URL(url).origin;
+  const swap = isLlamaSwapUnauthorized(401, wwwAuthenticate, body);
+  const who = swap ? `llama-swap at ${root}` : root;
+  const why = swap ? 'its config sets apiKeys' : 'llama-swap with apiKeys, or a server started with an API key';
+  const said = bodyMessage(body);
+  const message = source
+    ? `${who} refused the API key from ${source} (${method} ${new URL(url).pathname} answered 401${said ? `: ${said}` : ''}); set ${LLAMA_SWAP_API_KEY_ENV} to a key it accepts`
+    : `${who} requires an API key (${why}): ${method} ${new URL(url).pathname} answered 401; set ${LLAMA_SWAP_API_KEY_ENV} in the environment of the worker or command that talks to it`;
+  return new ApiKeyError(message, root, swap, source);
+}
+
 async function call(url: string, method: 'GET' | 'POST', options: CallOptions): Promise<{ status: number; body: string }> {
   const limitMs = Math.max(1, Math.ceil(probeMs(options))); // AbortSignal.timeout takes whole ms only
   const timer = AbortSignal.timeout(limitMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+  const { key, source } = apiKeyOf(options);
+  // v250 reads Basic (password), then Bearer, then x-api-key (swaputil.ExtractAPIKey); Bearer is what
+  // OpenAI clients send, so the same key works for the inference routes.
+  if (key) headers.authorization = `Bearer ${key}`;
+  let result: { status: number; body: string; wwwAuthenticate: string | undefined };
   try {
     const res = await request(url, { method, headers, signal, dispatcher: dispatcher() });
     let body = '';
     for await (const chunk of res.body) {
       if (body.length < BODY_LIMIT) body += (chunk as Buffer).toString('utf8');
     }
-    return { status: res.statusCode, body };
+    const www = res.headers['www-authenticate'];
+    result = { status: res.statusCode, body, wwwAuthenticate: Array.isArray(www) ? www.join(', ') : www };
   } catch (error) {
     if (options.signal?.aborted) throw new EndpointError('aborted', `${method} ${url} was cancelled`, { cause: error });
     if (timer.aborted) {
@@ -306,6 +406,8 @@ async function call(url: string, method: 'GET' | 'POST', options: CallOptions): 
     }
     throw new EndpointError('connection_lost', `${method} ${url} failed: ${(error as Error).message}`, { cause: error });
   }
+  if (result.status === 401) throw apiKeyError(url, method, result.wwwAuthenticate, result.body, source);
+  return { status: result.status, body: result.body };
 }
 
 async function sleepUntilNextPoll(pollMs: number, deadline: number, what: string, signal?: AbortSignal): Promise<void> {

@@ -83,8 +83,51 @@ describe('llama-swap emulation', () => {
     expect(await one.text()).toBe('OK');
     expect((await running(server.url)).map((r) => r.model)).toEqual(['sim-b']);
     expect((await fetch(`${server.url}/api/models/unload/sim-nope`, { method: 'POST' })).status).toBe(404);
-    expect((await fetch(`${server.url}/upstream/nope/health`)).status).toBe(400);
+    expect((await fetch(`${server.url}/upstream/nope/health`)).status).toBe(404);
     expect(await (await fetch(`${server.url}/health`)).text()).toBe('OK');
+  });
+
+  // As llama-swap v250 answers (test/activities/llama-swap/sim-conformance.test.ts compares with the real one).
+  it('answers its own errors as llama-swap does: JSON by default, text when Accept asks for it', async () => {
+    server = await sim({ models: [model('sim-a'), model('sim-broken', { faults: { load_fail_rate: 1 } })] });
+    const json = await fetch(`${server.url}/upstream/sim-nope/health`);
+    expect([json.status, json.headers.get('content-type')]).toEqual([404, 'application/json']);
+    expect(await json.json()).toEqual({ error: 'model not found', src: 'llama-swap' });
+    const text = await fetch(`${server.url}/api/models/unload/sim-nope`, { method: 'POST', headers: { accept: 'text/plain' } });
+    expect([text.status, text.headers.get('content-type'), await text.text()]).toEqual([404, 'text/plain', 'llama-swap: model not found']);
+    const failed = await fetch(`${server.url}/upstream/sim-broken/health`);
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ error: 'unspecific error: upstream command exited prematurely', src: 'llama-swap' });
+    const chat = await postJson(`${server.url}/upstream/sim-broken/v1/chat/completions`, ask('sim-broken'));
+    expect(chat.status).toBe(500);
+    expect(server.stats().models['sim-broken']).toMatchObject({ failed: 1, load_failures: 2 });
+  });
+
+  it('redirects /upstream/<model> to /upstream/<model>/ (301 for GET, 308 otherwise) without loading it', async () => {
+    server = await sim({ models: [model('sim-a')] });
+    const get = await fetch(`${server.url}/upstream/sim-a?q=1`, { redirect: 'manual' });
+    expect([get.status, get.headers.get('location')]).toEqual([301, '/upstream/sim-a/?q=1']);
+    const post = await fetch(`${server.url}/upstream/sim-a`, { method: 'POST', redirect: 'manual' });
+    expect([post.status, post.headers.get('location')]).toEqual([308, '/upstream/sim-a/']);
+    expect(await running(server.url)).toEqual([]);
+  });
+
+  it('lists every field of a running model in /running, sorted by id', async () => {
+    server = await sim({ models: [model('sim-b', { name: 'B', description: 'the b' }), model('sim-a')], max_loaded_models: 2 });
+    await fetch(`${server.url}/upstream/sim-b/health`);
+    await fetch(`${server.url}/upstream/sim-a/health`);
+    const list = await running(server.url);
+    expect(list.map((r) => r.model)).toEqual(['sim-a', 'sim-b']);
+    expect(list[1]).toEqual({
+      model: 'sim-b',
+      state: 'ready',
+      cmd: 'nightshift sim-server --plain --model sim-b (simulated)',
+      proxy: server.url,
+      ttl: 0,
+      name: 'B',
+      description: 'the b',
+    });
+    expect(list[0]).toMatchObject({ name: '', description: '' });
   });
 
   it('sends /upstream/<model>/v1/chat/completions to the model in the path', async () => {

@@ -91,6 +91,7 @@ describe('against the simulated endpoint as a plain server', () => {
       mode: 'plain',
       loadMs: 0,
       alreadyLoaded: true,
+      modelId: A,
       served: [A],
       warnings: [],
     });

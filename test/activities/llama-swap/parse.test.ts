@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   bodyMessage,
+  isLlamaSwapErrorBody,
   isLlamaSwapRunningBody,
+  isLlamaSwapUnauthorized,
   modelPath,
   parseModelList,
   parseRunning,
   proxyPort,
   serverRoot,
 } from '../../../activities/endpoint/llama-swap-parse.js';
+import { modelIds, parseModelCatalog, resolveModelId } from '../../../activities/endpoint/model-catalog.js';
 
 // Bodies as llama-swap's handlers write them (listRunningProcessesHandler, listModelsHandler).
 const RUNNING = JSON.stringify({
@@ -86,5 +89,56 @@ describe('URLs', () => {
     expect(bodyMessage('{"error":"Model not found"}')).toBe('Model not found');
     expect(bodyMessage('{"error":{"message":"bad"}}')).toBe('bad');
     expect(bodyMessage('unable to start process: exit status 1\n')).toBe('unable to start process: exit status 1');
+  });
+});
+
+describe('llama-swap v250 bodies', () => {
+  // As v250's handleListModels writes them (samples from a real v250: meta.llamaswap, status).
+  const V250 = JSON.stringify({
+    object: 'list',
+    data: [
+      { id: 'gemma', object: 'model', created: 1, owned_by: 'llama-swap', meta: { llamaswap: { type: 'model', aliases: ['g', ' fast '] } }, status: { value: 'loaded' } },
+      { id: 'qwen', object: 'model', created: 1, owned_by: 'llama-swap', meta: { llamaswap: { type: 'model' } }, status: { value: 'unloaded' } },
+    ],
+  });
+  // With includeAliasesInList: one more entry per alias.
+  const LISTED = JSON.stringify({
+    object: 'list',
+    data: [
+      { id: 'g', object: 'model', meta: { llamaswap: { type: 'alias', modelID: 'gemma' } }, status: { value: 'loaded' } },
+      { id: 'gemma', object: 'model', meta: { llamaswap: { type: 'model', aliases: ['g'] } }, status: { value: 'loaded' } },
+    ],
+  });
+
+  it('resolves aliases from meta.llamaswap, in either listing', () => {
+    const catalog = parseModelCatalog(V250);
+    expect(catalog.served).toEqual(['gemma', 'qwen']);
+    expect([...catalog.aliases]).toEqual([['g', 'gemma'], ['fast', 'gemma']]);
+    expect(resolveModelId(catalog, 'fast')).toBe('gemma');
+    expect(resolveModelId(catalog, 'qwen')).toBe('qwen');
+    expect(resolveModelId(catalog, 'gema')).toBeUndefined();
+    const listed = parseModelCatalog(LISTED);
+    expect(resolveModelId(listed, 'g')).toBe('gemma');
+    expect(modelIds(listed)).toEqual(['gemma']);
+    // Peers, selectors and profile pins are listed but never run under their own id.
+    const mixed = parseModelCatalog(
+      JSON.stringify({ data: [{ id: 'box/q', meta: { llamaswap: { type: 'peer', peerID: 'box' } } }, { id: 'gemma', meta: { llamaswap: { type: 'model' } } }] }),
+    );
+    expect([...mixed.notLocal]).toEqual(['box/q']);
+    // An older llama-swap: bare ids, no aliases known.
+    expect(parseModelCatalog(MODELS).aliases.size).toBe(0);
+  });
+
+  it("tells llama-swap's own errors and 401s from others", () => {
+    expect(isLlamaSwapErrorBody('{"error":"model not found","src":"llama-swap"}')).toBe(true);
+    expect(isLlamaSwapErrorBody('{"error":"Model not found"}')).toBe(true);
+    expect(isLlamaSwapErrorBody('llama-swap: model not found')).toBe(true);
+    expect(isLlamaSwapErrorBody('404 page not found\n')).toBe(false);
+    expect(isLlamaSwapErrorBody('{"error":{"code":404,"message":"x"}}')).toBe(false);
+    const body = '{"error":"unauthorized: invalid or missing API key","src":"llama-swap"}';
+    expect(isLlamaSwapUnauthorized(401, 'Basic realm="llama-swap"', '')).toBe(true);
+    expect(isLlamaSwapUnauthorized(401, undefined, body)).toBe(true);
+    expect(isLlamaSwapUnauthorized(401, undefined, '{"error":{"code":401,"message":"Invalid API Key"}}')).toBe(false);
+    expect(isLlamaSwapUnauthorized(200, 'Basic realm="llama-swap"', body)).toBe(false);
   });
 });

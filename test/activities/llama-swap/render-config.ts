@@ -11,7 +11,7 @@ import { projectRoot } from '../../support/tools.js';
 
 export interface RenderedConfig {
   healthCheckTimeout?: number;
-  models: Record<string, { cmd: string; proxy: string; checkEndpoint?: string; concurrencyLimit?: number }>;
+  models: Record<string, { cmd: string; proxy: string; checkEndpoint?: string; concurrencyLimit?: number; aliases?: string[] }>;
   groups?: Record<string, unknown>;
   [key: string]: unknown;
 }

@@ -1,7 +1,7 @@
-// What llama-swap does with configs/llama-swap/sim-upstream.yaml, done here without llama-swap (which the
-// Go module proxy may refuse to serve): split each rendered `cmd` as llama-swap does, exec it, wait for
-// its checkEndpoint, then find the process for memory sampling the way a llama-swap target does — from
-// the `cmd` string /running would report, and from the `proxy` port.
+// What llama-swap does with configs/llama-swap/sim-upstream.yaml, done here step by step without it (the
+// real llama-swap runs the same file in real-llama-swap.test.ts): split each rendered `cmd` as llama-swap
+// does, exec it, wait for its checkEndpoint, then find the process for memory sampling the way a
+// llama-swap target does — from the `cmd` string /running would report, and from the `proxy` port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
