@@ -1,7 +1,8 @@
 // The layering rules, checked by `npm run deps` (part of `npm test`). In one sentence each:
 // - workflows/shared/ is sandbox-safe code (envelope types, sweep input, slug, records) that imports only itself;
 // - workflows/ imports only workflows/, @temporalio/workflow and @temporalio/common (activities by type only);
-// - activities/ never imports workflows/ outside workflows/shared/, nor workers/ or client/;
+// - activities/ never imports workflows/ internals: only workflows/shared/, the workflows' public definitions
+//   (workflows/definitions.ts) and workflow types (type-only), and never workers/ or client/;
 // - workers/ never imports client/;
 // - client/ uses @temporalio/client only: the worker SDK loads only when a command starts workers (import());
 // - client/cli.ts and client/commands/ declare commands; each command's work is imported when it runs;
@@ -32,10 +33,10 @@ module.exports = {
     },
     {
       name: 'activities-do-not-reach-into-workflows',
-      comment: 'Activities share only workflows/shared/ with the workflows.',
+      comment: 'Activities share workflows/shared/ and the public definitions (signals, queries) with the workflows; workflow code itself only by type.',
       severity: 'error',
       from: { path: '^activities/' },
-      to: { path: '^workflows/', pathNot: '^workflows/shared/' },
+      to: { path: '^workflows/', pathNot: '^workflows/(shared/|definitions\\.ts$)', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'activities-below-workers-and-client',

@@ -1,6 +1,9 @@
 // Error classes shared by activities and the CLI. Each carries the exit code the CLI uses for it, so a
 // command can let them propagate and main() maps them once (0 ok, 1 unexpected, 2 bad input or
-// arguments, 3 schema invalid, 4 publish failed).
+// arguments, 3 schema invalid, 4 publish failed, 5 ran but some pairs or cells failed).
+
+/** Exit code of a command that ran to the end but some of its work failed (a sweep's pairs, a run's cells). */
+export const EXIT_PAIRS_FAILED = 5;
 
 export class NightshiftError extends Error {
   readonly exitCode: number = 1;

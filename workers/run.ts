@@ -13,6 +13,9 @@ import { connectClient, connectWorker } from './connection.js';
 import { temporalTarget, type TemporalTarget } from './temporal-target.js';
 import { defaultHostQueue, HOST_WORKER } from './options.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { refuseSecondHostWorker } from './one-host-worker.js';
+import { Client } from '@temporalio/client';
+import { hostname } from 'node:os';
 import { memoryProbe } from './memory-probe.js';
 
 export interface RunWorkersOptions {
@@ -46,14 +49,19 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
   const target = options.target ?? temporalTarget();
   const hostQueue = options.hostQueue ?? defaultHostQueue();
   const connection: NativeConnection = await connectWorker(target);
+  // The workers' own client: search attributes, the one-host-worker check, and the orchestration
+  // activities' server calls (host lease, pollers).
+  const clientConnection = await connectClient(target);
+  const client = new Client({ connection: clientConnection, namespace: target.namespace });
+  const identity = `${process.pid}@${hostname()}`;
   let searchAttributes = false;
-  if (orchestration) {
-    const client = await connectClient(target);
-    try {
-      searchAttributes = await ensureSearchAttributes(client, target.namespace);
-    } finally {
-      await client.close();
-    }
+  try {
+    if (orchestration) searchAttributes = await ensureSearchAttributes(clientConnection, target.namespace);
+    if (host) await refuseSecondHostWorker(client, target.namespace, hostQueue, identity);
+  } catch (error) {
+    await clientConnection.close();
+    await connection.close();
+    throw error;
   }
   const all = {
     ...createSweepActivities({
@@ -63,6 +71,7 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
       memory: options.memory ?? memoryProbe,
       searchAttributes,
       ...(options.dataset ? { dataset: options.dataset } : {}),
+      ...(orchestration ? { temporal: { client, namespace: target.namespace } } : {}),
     }),
     ...options.activities,
   };
@@ -78,6 +87,7 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
         connection,
         namespace: target.namespace,
         taskQueue: hostQueue,
+        identity,
         activities: pick(HOST_ACTIVITIES),
         ...HOST_WORKER,
       }),
@@ -89,6 +99,7 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
         connection,
         namespace: target.namespace,
         taskQueue: ORCHESTRATION_QUEUE,
+        identity,
         workflowBundle: await workflowBundle(),
         activities: pick(ORCHESTRATION_ACTIVITIES),
       }),
@@ -98,10 +109,12 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
   const done = Promise.all(workers.map((w) => w.run())).then(
     async () => {
       await connection.close();
+      await clientConnection.close();
     },
     async (error: unknown) => {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await connection.close().catch(() => {});
+      await clientConnection.close().catch(() => {});
       throw error;
     },
   );

@@ -3,11 +3,12 @@
 // Works on the dev server and self-hosted servers; where it is not allowed (e.g. Temporal Cloud without
 // the rights) it reports false and workflows simply do not upsert them.
 import type { Connection } from '@temporalio/client';
+import protos from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions.js';
 
-// temporal.api.enums.v1.IndexedValueType numbers (the proto package is CommonJS without ESM named
-// exports, so the two values this needs are spelled out).
-const INDEXED_VALUE_TYPE = { KEYWORD: 2, KEYWORD_LIST: 7 } as const;
+// The proto package is CommonJS: its enums come through the default export.
+const { IndexedValueType } = protos.temporal.api.enums.v1;
+const INDEXED_VALUE_TYPE = { KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST } as const;
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<boolean> {
   try {

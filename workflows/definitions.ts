@@ -3,11 +3,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ModelProgress, SweepProgress } from './progress.js';
+import type { ProgressPage } from './sweep-state.js';
 
 export const ORCHESTRATION_QUEUE = 'nightshift';
 
-/** Sweep-level progress (benchmarkSweep) or one model's progress (modelBenchmark). */
-export const sweepProgressQuery = defineQuery<SweepProgress>('progress');
+/** Failure type of a sweep or model workflow that ran but had failed pairs; its details hold the progress. */
+export const PAIRS_FAILED = 'PairsFailed';
+
+/** Sweep-level progress (benchmarkSweep), one page of models at a time, or one model's (modelBenchmark). */
+export const sweepProgressQuery = defineQuery<SweepProgress, [ProgressPage?]>('progress');
 export const modelProgressQuery = defineQuery<ModelProgress>('progress');
 
 export interface RetryFilter {
@@ -24,6 +28,28 @@ export const retryFailedSuitesUpdate = defineUpdate<RetryQueued, [RetryFilter]>(
 export const skipModelSignal = defineSignal<[{ model: string; reason?: string }]>('skipModel');
 /** Parent → running child: stop after cancelling the current suite, mark the rest skipped. */
 export const skipRemainingSignal = defineSignal<[{ reason: string }]>('skipRemaining');
+
+/** The host lease workflow's type and its id for a host queue (one lease per host). */
+export const HOST_LEASE_TYPE = 'hostLease';
+export function hostLeaseId(hostQueue: string): string {
+  return `nightshift-host-lease/${hostQueue}`;
+}
+
+/** The host lease (workflows/host-lease.ts): one holder, the sweeps waiting in order. */
+export interface LeaseState {
+  hostQueue: string;
+  holder?: string;
+  waiting: string[];
+}
+/** Sweep → lease: queue me (the sweep's workflow id) for this host. */
+export const requestLeaseSignal = defineSignal<[{ holder: string }]>('requestLease');
+/** Sweep → lease: I am done with the host (or leave the queue). */
+export const releaseLeaseSignal = defineSignal<[{ holder: string }]>('releaseLease');
+/** Lease → sweep: the host is yours. */
+export const leaseGrantedSignal = defineSignal<[{ hostQueue: string }]>('leaseGranted');
+/** Lease → waiting sweep: your place in the queue (1 = next), and who holds the host now. */
+export const leasePositionSignal = defineSignal<[{ hostQueue: string; position: number; holder?: string }]>('leasePosition');
+export const leaseStateQuery = defineQuery<LeaseState>('leaseState');
 
 /** Custom search attributes (registered by `nightshift dev`, the worker, or deploy/ scripts) so the Web UI
  * lists sweeps by model, suite and status. */

@@ -6,7 +6,9 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
+  TimeoutFailure,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -14,10 +16,10 @@ import {
 } from '@temporalio/workflow';
 import type { SweepActivities } from '../activities/sweep/activities.js';
 import type { MemorySnapshot } from './shared/envelope.js';
-import type { RunSuiteResult, WarmUpResult } from '../activities/sweep/types.js';
-import { modelProgressQuery, ORCHESTRATION_QUEUE, SEARCH_ATTRIBUTES, skipRemainingSignal } from './definitions.js';
-import type { ResolvedSweepInput, SuiteName } from './shared/sweep-input.js';
-import { LOAD, PUBLISH, RELEASE, suiteOptions, WARM_UP } from './policies.js';
+import type { LoadModelResult, RunSuiteResult, WarmUpResult } from '../activities/sweep/types.js';
+import { modelProgressQuery, ORCHESTRATION_QUEUE, PAIRS_FAILED, SEARCH_ATTRIBUTES, skipRemainingSignal } from './definitions.js';
+import { SWEEP_DEFAULTS, type ResolvedSweepInput, type SuiteName } from './shared/sweep-input.js';
+import { hostPickup, LOAD, PUBLISH, RELEASE, suiteOptions, WARM_UP } from './policies.js';
 import { modelStateOf, type ModelProgress, type SuiteProgressState } from './progress.js';
 
 type Activities = SweepActivities;
@@ -29,7 +31,8 @@ export interface ModelBenchmarkInput {
   suites: SuiteName[];
   hostQueue: string;
   searchAttributes: boolean;
-  sweep: Omit<ResolvedSweepInput, 'models' | 'suites' | 'pairs' | 'hostQueue'>;
+  /** The sweep's settings. hostPickupSeconds is absent in children started before it existed (replay). */
+  sweep: Omit<ResolvedSweepInput, 'models' | 'suites' | 'pairs' | 'hostQueue' | 'hostPickupSeconds'> & { hostPickupSeconds?: number };
 }
 
 export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelProgress> {
@@ -69,20 +72,32 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
     for (const s of progress.suites) if (s.state === 'pending' || s.state === 'running') Object.assign(s, { state: 'skipped', error: reason });
   };
 
+  const pickupSeconds = sweep.hostPickupSeconds ?? SWEEP_DEFAULTS.hostPickupSeconds;
+  const pickup = hostPickup(pickupSeconds);
+  // A host activity nobody picked up within hostPickupSeconds: no worker polls the host queue. Every pair left
+  // fails with that reason (and the sweep runs no further model on this host) instead of waiting forever.
+  const hostGone = (error: unknown): boolean => {
+    if (!isHostPickupTimeout(error)) return false;
+    progress.hostUnavailable = `no worker is polling host queue "${input.hostQueue}" (nothing picked up the ${input.model} work within ${pickupSeconds} s)`;
+    failAll(progress.hostUnavailable);
+    return true;
+  };
+
   let loaded = false;
+  let load: LoadModelResult | undefined;
   const publishes: Array<Promise<void>> = [];
   try {
     let facts: WarmUpResult | undefined;
     try {
       setCurrentDetails(`loading ${input.model}`);
-      await runSkippable(() => acts.loadModel.executeWithOptions({ ...LOAD, taskQueue: input.hostQueue, summary: `load · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model }]));
+      load = await runSkippable(() => acts.loadModel.executeWithOptions({ ...LOAD, ...pickup, taskQueue: input.hostQueue, summary: `load · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model }]));
       loaded = true;
-      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp }]));
+      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, ...pickup, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp }]));
       if (facts.snapshot) progress.memory.push(facts.snapshot);
     } catch (error) {
       if (skipReason !== undefined) skipRest(skipReason);
       else if (isCancellation(error)) throw error;
-      else failAll(`model did not load or warm up: ${reason(error)}`);
+      else if (!hostGone(error)) failAll(`model did not load or warm up: ${reason(error)}`);
     }
 
     for (const suite of input.suites) {
@@ -97,7 +112,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
       try {
         run = await runSkippable(() =>
           acts.runSuite.executeWithOptions(
-            { ...suiteOptions(sweep.suiteAttempts, sweep.heartbeatTimeoutSeconds), taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
+            { ...suiteOptions(sweep.suiteAttempts, sweep.heartbeatTimeoutSeconds), ...pickup, taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
             [{ endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {} }],
           ),
         );
@@ -106,6 +121,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
         state.elapsedMs = state.finishedAt - state.startedAt;
         if (skipRequested()) break;
         if (isCancellation(error)) throw error;
+        if (hostGone(error)) break;
         state.state = 'failed';
         state.error = reason(error);
         state.attempt = attemptsOf(error, sweep.suiteAttempts);
@@ -138,6 +154,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
               workflowId: info.workflowId,
               workflowRunId: info.runId,
               dataset: sweep.dataset,
+              ...(load ? { load } : {}),
             },
           ])
           .then(
@@ -155,11 +172,12 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
     if (skipReason !== undefined) skipRest(skipReason);
     await Promise.all(publishes);
   } finally {
-    // Unload even when cancelled, so a cancelled sweep does not leave the model holding memory.
-    if (loaded) {
+    // Unload even when cancelled, so a cancelled sweep does not leave the model holding memory (not when the
+    // host is gone: nobody would pick the release up).
+    if (loaded && progress.hostUnavailable === undefined) {
       await CancellationScope.nonCancellable(async () => {
         try {
-          const released = await acts.releaseModel.executeWithOptions({ ...RELEASE, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
+          const released = await acts.releaseModel.executeWithOptions({ ...RELEASE, ...pickup, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
             { endpoint: sweep.endpoint, model: input.model, unload: sweep.unload },
           ]);
           if (released.snapshot) progress.memory.push(released.snapshot);
@@ -172,6 +190,17 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
   progress.state = modelStateOf(progress.suites);
   status(progress.state);
   setCurrentDetails(`${input.model}: ${progress.state}`);
+  const failed = progress.suites.filter((s) => s.state === 'failed');
+  if (failed.length > 0 && patched('child-fails-on-failed-pairs')) {
+    // Everything that passed is published; the child ends Failed (red in the Web UI) with each failed
+    // pair's reason, and its progress for the sweep in the failure's details.
+    throw ApplicationFailure.create({
+      type: PAIRS_FAILED,
+      nonRetryable: true,
+      message: `${failed.length} of ${progress.suites.length} suites failed for ${input.model}:\n${failed.map((s) => `${s.suite}: ${(s.error ?? 'failed').split('\n', 1)[0] ?? ''}`).join('\n')}`,
+      details: [progress],
+    });
+  }
   return progress;
 
   // Runs one host activity in its own scope so skipModel can cancel just that activity.
@@ -195,6 +224,10 @@ function reason(error: unknown): string {
   }
   if (e instanceof ApplicationFailure && e.type && e.type !== 'Error') return `${e.type}: ${e.message}`;
   return e instanceof Error ? e.message : String(e);
+}
+
+function isHostPickupTimeout(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure && error.cause.timeoutType === 'SCHEDULE_TO_START';
 }
 
 function attemptsOf(error: unknown, maximum: number): number {

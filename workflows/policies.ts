@@ -18,6 +18,14 @@ const transientRetry: RetryPolicy = {
 // (WAIT_CANCELLATION_COMPLETED): skip and cancel then record a pair's state, and release the model, only
 // after the suite's requests or process group have really stopped — not while they still load the server.
 
+/** A host activity waits at most `hostPickupSeconds` (input, default 15 min) for the host worker to pick it
+ * up. Sweeps on one host run one after another (the host lease), so nothing else holds the host worker for
+ * long; waiting longer means no worker polls the host queue, and the pair fails saying so instead of
+ * waiting forever (a schedule-to-start timeout is never retried). */
+export function hostPickup(seconds: number): Pick<ActivityOptions, 'scheduleToStartTimeout'> {
+  return { scheduleToStartTimeout: `${seconds}s` };
+}
+
 /** Loading a model through llama-swap can take minutes for a 70B model from a cold disk; a load that
  * has not finished in 20 min is stuck. Heartbeats while polling readiness, so a dead worker is noticed
  * within 1 min instead of at the 20 min mark. 5 attempts: a load fails mostly when memory is still held by
@@ -45,7 +53,7 @@ export const WARM_UP: ActivityOptions = {
 export function suiteOptions(attempts: number, heartbeatTimeoutSeconds = 120): ActivityOptions {
   return {
     startToCloseTimeout: '12h',
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     heartbeatTimeout: `${heartbeatTimeoutSeconds}s`,
     retry: { ...transientRetry, initialInterval: '5s', maximumAttempts: attempts },
   };
@@ -69,6 +77,13 @@ export const RELEASE: ActivityOptions = {
 export const CHECK: ActivityOptions = {
   startToCloseTimeout: '2m',
   retry: { ...transientRetry, maximumAttempts: 5 },
+};
+
+/** Asking the lease workflow for the host (a signal-with-start) or whether its holder still runs: a
+ * server round trip. */
+export const LEASE: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { ...transientRetry, maximumAttempts: 10 },
 };
 
 /** Asking the orchestration worker for its defaults is local and instant. */

@@ -1,6 +1,7 @@
 // The progress model shared by the workflows (state they keep and return), the `progress` query and the
 // CLI (bars, status, summary). Pure data + pure helpers.
 import type { MemorySnapshot } from './shared/envelope.js';
+import type { FailedPair } from './sweep-state.js';
 
 export type PairState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type ModelState = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled';
@@ -38,22 +39,41 @@ export interface ModelProgress {
   error?: string;
   /** The envelope's memory snapshots of this model (loaded, peak per suite, after). */
   memory: MemorySnapshot[];
+  /** Set when the host stopped picking up this model's work: why (no worker polls its queue). */
+  hostUnavailable?: string;
+}
+
+export interface PairCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
 }
 
 export interface SweepProgress {
   sweepId: string;
-  state: 'validating' | 'running' | 'completed' | 'cancelled';
+  /** waiting: for the host lease (another sweep uses the host). */
+  state: 'validating' | 'waiting' | 'running' | 'completed' | 'cancelled';
+  /** Models of the page asked for (the query's `{ offset, limit }`; default the first 100), in sweep order. */
   models: ModelProgress[];
+  page: { offset: number; limit: number };
+  /** The whole sweep, whatever the page holds. */
+  totals: { models: number; pairs: number };
+  /** Finished pairs of the whole sweep. */
+  counts: PairCounts;
+  /** The first failed pairs with the first line of each reason (all failures are counted in `counts`). */
+  failures: FailedPair[];
+  hostQueue?: string;
+  /** While waiting for the host: place in the queue (1 = next) and the sweep that holds it. */
+  waitingFor?: { hostQueue: string; position?: number; holder?: string };
   retryOf?: string;
   /** Retries queued through the retryFailedSuites update that have not run yet. */
   queuedRetries: Array<{ model: string; suite: string }>;
 }
 
-export interface SweepResult extends SweepProgress {
-  counts: { passed: number; failed: number; skipped: number };
-}
+/** The sweep's result: its final progress (first page of models, counts, failures). */
+export type SweepResult = SweepProgress;
 
-export function countPairs(models: ModelProgress[]): SweepResult['counts'] {
+export function countPairs(models: readonly ModelProgress[]): PairCounts {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   for (const m of models) {
     for (const s of m.suites) {
@@ -75,7 +95,7 @@ export function modelStateOf(suites: SuiteProgressState[]): ModelState {
 }
 
 /** Failed pairs, optionally filtered by model and/or suite. */
-export function failedPairs(models: ModelProgress[], filter: { model?: string; suite?: string } = {}): Array<{ model: string; suite: string }> {
+export function failedPairs(models: readonly ModelProgress[], filter: { model?: string; suite?: string } = {}): Array<{ model: string; suite: string }> {
   const out: Array<{ model: string; suite: string }> = [];
   for (const m of models) {
     if (filter.model && m.model !== filter.model) continue;

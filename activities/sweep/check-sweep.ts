@@ -10,10 +10,16 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import type { SuiteCatalog } from '../suites/catalog.js';
 import { resolveSuite } from '../suites/suite-config.js';
+import { activityPollers } from './temporal-ops.js';
+import type { Client } from '@temporalio/client';
 
 export interface CheckSweepOptions {
   catalog?: SuiteCatalog;
   configsDir?: string;
+  /** The host queue a sweep without `hostQueue` runs on (the orchestration worker's default). */
+  defaultHostQueue?: string;
+  /** With a client, the check also asks the server whether a worker polls the sweep's host queue. */
+  temporal?: { client: Client; namespace: string };
 }
 
 /** Where a problem of the input itself is (not of a config file): its key path in the sweep input. */
@@ -23,7 +29,16 @@ export const SWEEP_INPUT = 'sweep input';
 export async function sweepProblems(raw: unknown, options: CheckSweepOptions = {}): Promise<ConfigProblem[]> {
   const checked = validateSweepInput(raw);
   const problems: ConfigProblem[] = checked.ok ? [] : checked.problems.map((p) => ({ source: SWEEP_INPUT, key: p.field, message: p.message }));
-  if (!isRecord(raw) || !Array.isArray(raw.suites)) return problems;
+  if (!isRecord(raw)) return problems;
+  const hostQueue = typeof raw.hostQueue === 'string' && raw.hostQueue !== '' ? raw.hostQueue : options.defaultHostQueue;
+  if (options.temporal && hostQueue !== undefined && !(await hostQueuePolled(options.temporal, hostQueue))) {
+    problems.push({
+      source: SWEEP_INPUT,
+      key: 'hostQueue',
+      message: `no worker is polling host queue "${hostQueue}"; start one on the inference machine (nightshift worker --host-queue ${hostQueue}) or name the queue a host worker polls`,
+    });
+  }
+  if (!Array.isArray(raw.suites)) return problems;
   const suiteConfig = isRecord(raw.suiteConfig) ? raw.suiteConfig : {};
   for (const suite of new Set(raw.suites)) {
     // A name outside the envelope's suites is already reported by the input check.
@@ -38,6 +53,16 @@ export async function sweepProblems(raw: unknown, options: CheckSweepOptions = {
     }
   }
   return problems;
+}
+
+/** Whether a worker polled `queue` recently. A worker that has just started may not have polled yet, so
+ * an empty answer is asked again for a few seconds before it counts. */
+async function hostQueuePolled(temporal: { client: Client; namespace: string }, queue: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    if ((await activityPollers(temporal.client, temporal.namespace, queue)).length > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return false;
 }
 
 /** The same problems as the workflow reports them (field, message). */

@@ -11,15 +11,14 @@ import type { MemoryProbe } from '../memory/index.js';
 
 export async function loadModelActivity(input: ModelRef): Promise<LoadModelResult> {
   const ctx = Context.current();
-  const started = Date.now();
   // Heartbeat while llama-swap starts the upstream (minutes for a big model), so a dead worker is seen.
   const timer = setInterval(() => ctx.heartbeat({ loading: input.model }), 3_000);
   try {
-    await ensureModelReady(input.endpoint, input.model, { signal: ctx.cancellationSignal, timeoutMs: 19 * 60_000 });
+    const ready = await ensureModelReady(input.endpoint, input.model, { signal: ctx.cancellationSignal, timeoutMs: 19 * 60_000 });
+    return { loadSeconds: Math.round(ready.loadMs) / 1000, alreadyLoaded: ready.alreadyLoaded, warnings: ready.warnings };
   } finally {
     clearInterval(timer);
   }
-  return { loadSeconds: (Date.now() - started) / 1000 };
 }
 
 export async function warmUpActivity(input: WarmUpInput, memory: MemoryProbe): Promise<WarmUpResult> {

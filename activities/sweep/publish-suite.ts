@@ -3,14 +3,14 @@
 // are added and the envelope is built, validated and written as one shard. Everything in it comes from
 // workflow history, never "now", so a retried publish builds the byte-identical envelope, the shard name
 // (hash of the canonical envelope) is the same, and the second publish writes nothing.
-import type { Envelope } from '../../workflows/shared/envelope.js';
+import type { Envelope, EnvelopeResult } from '../../workflows/shared/envelope.js';
 import { buildEnvelope } from '../envelope/build.js';
 import { SchemaError } from '../errors.js';
 import { publishEnvelope } from '../publish/publish.js';
-import type { PublishSuiteInput, PublishSuiteResult } from './types.js';
+import type { LoadModelResult, PublishSuiteInput, PublishSuiteResult } from './types.js';
 
 export function envelopeFor(input: PublishSuiteInput): Envelope {
-  const { run } = input;
+  const { run, load } = input;
   return buildEnvelope(
     {
       suite: run.suite as Envelope['suite'],
@@ -23,8 +23,20 @@ export function envelopeFor(input: PublishSuiteInput): Envelope {
       tags: { ...input.tags, workflow_id: input.workflowId, workflow_run_id: input.workflowRunId },
       memory: input.memory,
     },
-    run,
+    load ? { ...run, results: [...run.results, loadResult(load)], errors: [...load.warnings, ...run.errors] } : run,
   );
+}
+
+/** The model's load as a result: seconds to ready, cold (loaded for this sweep) or warm (already ready). */
+function loadResult(load: LoadModelResult): EnvelopeResult {
+  return {
+    name: 'model_load',
+    metric: 'load_time',
+    value: load.loadSeconds,
+    unit: 'seconds',
+    duration_seconds: load.loadSeconds,
+    tags: { load: load.alreadyLoaded ? 'warm' : 'cold', better: 'lower' },
+  };
 }
 
 export async function publishSuiteActivity(input: PublishSuiteInput, defaultDataset: string | undefined): Promise<PublishSuiteResult> {

@@ -9,7 +9,12 @@ export interface ModelRef {
 }
 
 export interface LoadModelResult {
+  /** How long making the model ready took (0 when it already was). */
   loadSeconds: number;
+  /** The model was ready before this load (a warm start: nothing was loaded). */
+  alreadyLoaded: boolean;
+  /** What the model server check found worth saying (kept in every envelope of this load). */
+  warnings: string[];
 }
 
 export interface WarmUpInput extends ModelRef {
@@ -59,6 +64,8 @@ export interface PublishSuiteInput {
   workflowId: string;
   workflowRunId: string;
   dataset?: string;
+  /** The load of the model this suite ran on: published as a result of every envelope of that load. */
+  load?: LoadModelResult;
 }
 
 export interface PublishSuiteResult {

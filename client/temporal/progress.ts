@@ -2,9 +2,9 @@
 // how far a running suite has got lives in its heartbeat ({completed, total}), which only the server
 // sees. So: query the sweep, query the running child, and read the child's pending suite activity from
 // describe() — percent, elapsed and ETA come from those heartbeat details.
-import { defaultPayloadConverter, type Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Client, type WorkflowHandle } from '@temporalio/client';
 import { modelProgressQuery, sweepProgressQuery } from '../../workflows/definitions.js';
-import type { SuiteProgressState, SweepProgress } from '../../workflows/progress.js';
+import type { ModelProgress, SuiteProgressState, SweepProgress } from '../../workflows/progress.js';
 import type { SuiteHeartbeat } from '../../activities/sweep/types.js';
 
 export async function sweepProgress(client: Client, sweepId: string, now = Date.now()): Promise<SweepProgress> {
@@ -44,4 +44,16 @@ export function withTiming(s: SuiteProgressState, now: number): SuiteProgressSta
     }
   }
   return out;
+}
+
+/** Every model of a sweep: the ones `first` holds, then the rest page by page through the progress query
+ * (a sweep answers at most one page at a time, so no payload grows with the sweep). */
+export async function allModels(handle: WorkflowHandle, first: SweepProgress): Promise<ModelProgress[]> {
+  const models = [...first.models];
+  while (models.length < first.totals.models) {
+    const page = await handle.query(sweepProgressQuery, { offset: models.length, limit: 500 });
+    if (page.models.length === 0) break;
+    models.push(...page.models);
+  }
+  return models;
 }

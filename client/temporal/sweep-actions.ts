@@ -7,9 +7,10 @@ import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 import { skipModelSignal } from '../../workflows/definitions.js';
 import type { SweepResult } from '../../workflows/progress.js';
 import { openClient, webUiLink } from './connection.js';
-import { sweepProgress } from './progress.js';
+import { allModels, sweepProgress } from './progress.js';
 import { loadSweepFile, retrySweep, startSweep, waitForSweep } from './sweeps.js';
 import { formatDuration, summaryTable } from './summary.js';
+import { EXIT_PAIRS_FAILED } from '../../activities/errors.js';
 
 export interface StartFlags {
   config: string;
@@ -20,7 +21,7 @@ export interface StartFlags {
   json?: boolean;
 }
 
-/** Exit code: 0 started (or, with --wait, every pair passed or skipped), 1 a pair failed. */
+/** Exit code: 0 started (or, with --wait, every pair passed or skipped), 5 the sweep ran but a pair failed. */
 export async function startAction(o: StartFlags): Promise<number> {
   const input = await loadSweepFile(o.config, { ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.hostQueue ? { hostQueue: o.hostQueue } : {}) });
   const { client, target, close } = await openClient();
@@ -35,7 +36,7 @@ export async function startAction(o: StartFlags): Promise<number> {
     }
     const result = await waitForSweep(client, handle, { bars: !o.json && process.stderr.isTTY });
     process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${summaryTable(result)}\n${countsLine(result)}\n`);
-    return result.counts.failed > 0 ? 1 : 0;
+    return result.counts.failed > 0 ? EXIT_PAIRS_FAILED : 0;
   } finally {
     await close();
   }
@@ -43,12 +44,15 @@ export async function startAction(o: StartFlags): Promise<number> {
 
 export async function statusAction(id: string, o: { json?: boolean }): Promise<void> {
   await withClient(async (client) => {
-    const progress = await sweepProgress(client, id);
+    const first = await sweepProgress(client, id);
+    // A sweep answers a page of models at a time; status shows them all.
+    const progress = { ...first, models: await allModels(client.workflow.getHandle(id), first) };
     if (o.json) {
       process.stdout.write(`${JSON.stringify(progress, null, 2)}\n`);
       return;
     }
-    process.stdout.write(`${id}: ${progress.state}${progress.retryOf ? ` (retry of ${progress.retryOf})` : ''}\n`);
+    const waiting = progress.waitingFor ? ` for host queue ${progress.waitingFor.hostQueue}${progress.waitingFor.position ? `, place ${progress.waitingFor.position}` : ''}${progress.waitingFor.holder ? ` (in use by ${progress.waitingFor.holder})` : ''}` : '';
+    process.stdout.write(`${id}: ${progress.state}${waiting}${progress.retryOf ? ` (retry of ${progress.retryOf})` : ''}\n`);
     for (const m of progress.models) {
       process.stdout.write(`${m.model} [${m.state}]\n`);
       for (const s of m.suites) {
@@ -63,8 +67,8 @@ export async function listAction(o: { limit: string }): Promise<void> {
   await withClient(async (client) => {
     let n = 0;
     for await (const w of client.workflow.list({ query: `WorkflowType = '${benchmarkSweep.name}'` })) {
-      const memo = (w.memo ?? {}) as { models?: string[]; suites?: string[]; retryOf?: string };
-      process.stdout.write(`${w.workflowId}\t${w.status.name}\t${w.startTime.toISOString()}\t${(memo.models ?? []).length} model(s) × ${(memo.suites ?? []).length} suite(s)${memo.retryOf ? `\tretry of ${memo.retryOf}` : ''}\n`);
+      const memo = (w.memo ?? {}) as { models?: string[]; modelCount?: number; suites?: string[]; retryOf?: string };
+      process.stdout.write(`${w.workflowId}\t${w.status.name}\t${w.startTime.toISOString()}\t${memo.modelCount ?? (memo.models ?? []).length} model(s) × ${(memo.suites ?? []).length} suite(s)${memo.retryOf ? `\tretry of ${memo.retryOf}` : ''}\n`);
       if (++n >= Number(o.limit)) break;
     }
   });

@@ -9,6 +9,8 @@ import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate } from '../../workflows/de
 import type { SweepInput } from '../../workflows/shared/sweep-input.js';
 import { failedPairs, type SweepResult } from '../../workflows/progress.js';
 import { progressBars } from './summary.js';
+import { sweepResult } from './sweep-result.js';
+import { allModels } from './progress.js';
 import { sweepProgress } from './progress.js';
 
 /** Reads a sweep file (TOML, the same keys as the JSON input) and checks it exactly as the workflow will:
@@ -55,9 +57,9 @@ export async function waitForSweep(client: Client, handle: WorkflowHandle, optio
   // Set when the result settles, while the loop below awaits: typed boolean so the loop's test is not
   // narrowed to the initial false.
   let finished = false as boolean;
-  const result = handle.result().finally(() => {
+  const result = sweepResult(handle).finally(() => {
     finished = true;
-  }) as Promise<SweepResult>;
+  });
   try {
     while (!finished && bars) {
       try {
@@ -103,9 +105,10 @@ export async function retrySweep(client: Client, sweepId: string, filter: { mode
     const { queued } = await handle.executeUpdate(retryFailedSuitesUpdate, { args: [filter] });
     return queued.length ? { kind: 'update', queued } : { kind: 'nothing', reason: 'no failed pair matches (yet)' };
   }
-  if (status !== 'COMPLETED') return { kind: 'nothing', reason: `sweep ${sweepId} ended ${status}; only a completed sweep has a result to retry from` };
-  const result = (await handle.result()) as SweepResult;
-  const pairs = failedPairs(result.models, filter);
+  // A sweep with failed pairs ends FAILED (PairsFailed) and carries its result; other ends have none.
+  const result = status === 'COMPLETED' || status === 'FAILED' ? await sweepResult(handle).catch(() => undefined) : undefined;
+  if (!result) return { kind: 'nothing', reason: `sweep ${sweepId} ended ${status} without a result to retry from` };
+  const pairs = failedPairs(await allModels(handle, result), filter);
   if (pairs.length === 0) return { kind: 'nothing', reason: 'the sweep has no failed pair matching the filter' };
   const original = await sweepInputOf(handle);
   const models = [...new Set(pairs.map((p) => p.model))];

@@ -16,7 +16,7 @@ import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 
 const SUITES = ['throughput', 'ttft', 'tool-calling', 'capability-comparison'];
 const noop: Partial<SweepActivities> = {
-  loadModel: () => Promise.resolve({ loadSeconds: 0 }),
+  loadModel: () => Promise.resolve({ loadSeconds: 0, alreadyLoaded: true, warnings: [] }),
   warmUp: () => Promise.resolve({ warmedUp: false, system: { os: 'bench', chip: 'bench', memory_gb: 1 } }),
   runSuite: (input) => {
     const info = Context.current().info;

@@ -8,8 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelopes } from '../../activities/dataset/query.js';
 import { startSimServer, type SimServer } from '../../client/sim-server/server.js';
 import { startWorkers, type RunningWorkers } from '../../workers/run.js';
+import { WorkflowFailedError } from '@temporalio/client';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
+import { sweepProgressQuery } from '../../workflows/definitions.js';
+import { sweepResult } from '../../client/temporal/sweep-result.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
+import { startCli, stopChild } from './processes.js';
 
 const MODEL = 'sim-reuse';
 const hostQueue = `integrity-${process.pid}`;
@@ -22,7 +26,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ns-integrity-'));
   const harness = await startHarness();
   h = harness;
-  sim = await startSimServer({ config: { seed: 3, models: [{ id: MODEL, preload: true, ttft_ms: 2, decode_tokens_per_second: 4000 }] } });
+  sim = await startSimServer({
+    config: { seed: 3, max_loaded_models: 3, models: ['sim-reuse', 'sim-second', 'sim-third'].map((id) => ({ id, preload: true, ttft_ms: 2, decode_tokens_per_second: 400 })) },
+  });
   workers = await startWorkers({ target: harness.target, hostQueue, dataDir: join(dir, 'data'), dataset: join(dir, 'dataset') });
 });
 
@@ -72,4 +78,78 @@ describe('sweep integrity', { timeout: 120_000 }, () => {
       .map((e) => e.results.find((r) => r.name === 'ttft_ms_p32_c1')?.tags?.samples);
     expect(samples).toEqual(['2', '5']);
   });
+
+  it('two sweeps on one host run one after another: the second waits (visibly, with its place) until the first is done', async () => {
+    const slow = { prompt_tokens: [32], repeats: 3, warmup_rounds: 0, calibrate_prompts: false, max_tokens: 64 };
+    const start = (id: string) =>
+      h!.client.workflow.start(benchmarkSweep, {
+        taskQueue: 'nightshift',
+        workflowId: `${id}-${process.pid}`,
+        args: [{ models: [MODEL], suites: ['ttft', 'throughput'], endpoint: sim!.url, hostQueue, warmUp: false, unload: false, suiteConfig: { ttft: slow, throughput: { ...slow, concurrency: [1] } } }],
+      });
+    const first = await start('lease-a');
+    await waitFor(async () => (await first.query(sweepProgressQuery)).state === 'running');
+    const second = await start('lease-b');
+    await waitFor(async () => (await second.query(sweepProgressQuery)).state === 'waiting');
+    expect((await second.query(sweepProgressQuery)).waitingFor).toMatchObject({ hostQueue, position: 1, holder: first.workflowId });
+    await Promise.all([first.result(), second.result()]);
+    // In the host queue's order of work: every activity of the first sweep before any of the second.
+    const spans = await Promise.all([first, second].map((s) => childSpan(`${s.workflowId}/${MODEL}`)));
+    expect(spans[0]!.end).toBeLessThanOrEqual(spans[1]!.start);
+  });
+
+  it('a host queue no worker polls is refused before anything runs', async () => {
+    const handle = await h!.client.workflow.start(benchmarkSweep, {
+      taskQueue: 'nightshift',
+      workflowId: `nobody-${process.pid}`,
+      args: [{ models: [MODEL], suites: ['ttft'], endpoint: sim!.url, hostQueue: `nobody-polls-${process.pid}` }],
+    });
+    const failure = await handle.result().then(() => undefined, (e: unknown) => e as WorkflowFailedError);
+    expect(failure?.cause?.message).toContain(`hostQueue: no worker is polling host queue "nobody-polls-${process.pid}"`);
+  });
+
+  it('a host worker that goes away mid-sweep fails the remaining pairs with the reason instead of waiting forever', async () => {
+    const queue = `vanishing-${process.pid}`;
+    const hostOnly = await startWorkers({ target: h!.target, hostQueue: queue, orchestration: false, dataDir: join(dir, 'data-v') });
+    const handle = await h!.client.workflow.start(benchmarkSweep, {
+      taskQueue: 'nightshift',
+      workflowId: `vanishing-${process.pid}`,
+      args: [{ models: [MODEL, 'sim-second', 'sim-third'], suites: ['ttft'], endpoint: sim!.url, hostQueue: queue, warmUp: false, unload: false, hostPickupSeconds: 3,
+        suiteConfig: { ttft: { prompt_tokens: [32], repeats: 1, warmup_rounds: 0, calibrate_prompts: false, max_tokens: 4 } } }],
+    });
+    await waitFor(async () => (await handle.query(sweepProgressQuery)).models[0]?.state === 'passed');
+    await hostOnly.shutdown();
+    const result = await sweepResult(handle);
+    expect(result.models.map((m) => m.state)).toEqual(['passed', 'failed', 'failed']);
+    for (const m of result.models.slice(1)) expect(m.suites[0]?.error).toContain(`no worker is polling host queue "${queue}"`);
+  });
+
+  it('a second host worker on the same host queue refuses to start (exit 2), naming the first', async () => {
+    const error = await startCli(['worker', '--host-only', '--host-queue', hostQueue], { TEMPORAL_ADDRESS: h!.server.address }).then(
+      async (w) => {
+        await stopChild(w);
+        return undefined;
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain('exited 2 before it was ready');
+    expect(error?.message).toMatch(new RegExp(`another host worker \\(${process.pid}@[^)]+\\) polls host queue "${hostQueue}"`));
+  });
 });
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not reached');
+}
+
+/** When a child's first host activity was scheduled and its last one closed (from its history). */
+async function childSpan(workflowId: string): Promise<{ start: number; end: number }> {
+  const events = (await h!.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const times = events
+    .filter((e) => e.activityTaskStartedEventAttributes ?? e.activityTaskCompletedEventAttributes)
+    .map((e) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
+  return { start: Math.min(...times), end: Math.max(...times) };
+}

@@ -100,7 +100,8 @@ describe('a suite added by one catalog entry', { timeout: 120_000 }, () => {
     expect(shards).toHaveLength(1);
     const [envelope] = await readEnvelopes(join(dir, 'dataset', 'data', shards[0]!));
     expect(validateEnvelope(envelope).valid).toBe(true);
-    expect(envelope!.results.map((r) => r.name)).toEqual(['greeting_0', 'greeting_1', 'greeting_2']);
+    // The runner's three results, and the model's load (every envelope of a sweep records it).
+    expect(envelope!.results.map((r) => r.name)).toEqual(['greeting_0', 'greeting_1', 'greeting_2', 'model_load']);
     expect(envelope!.results[0]!.tags).toMatchObject({ greeting: 'hello', better: 'higher' });
   });
 

@@ -10,6 +10,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { retryFailedSuitesUpdate, skipModelSignal, sweepProgressQuery, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 import { startHarness, type Harness } from './harness.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
+import { pairsFailedResult } from '../../client/temporal/sweep-result.js';
 
 let h: Harness | undefined;
 let workers: RunningWorkers | undefined;
@@ -40,7 +41,7 @@ const doubles: Partial<SweepActivities> = {
   loadModel: ({ model }) => {
     calls.push(`load ${model}`);
     if (model.includes('missing')) return Promise.reject(ApplicationFailure.nonRetryable(`model ${model} is not served`, 'ConfigError'));
-    return Promise.resolve({ loadSeconds: 0 });
+    return Promise.resolve({ loadSeconds: 0, alreadyLoaded: true, warnings: [] });
   },
   warmUp: () => Promise.resolve({ warmedUp: true, system: { os: 'test', chip: 'test', memory_gb: 1 } }),
   runSuite: async (input) => {
@@ -124,7 +125,16 @@ describe('benchmarkSweep', () => {
   it('records a failed suite and a model that would not load, and goes on with the rest', async () => {
     behaviour.set('m-c|throughput', () => Promise.reject(ApplicationFailure.nonRetryable('endpoint returned garbage', 'InputError')));
     const handle = await start({ models: ['m-c', 'missing-model', 'm-d'], suites: ['throughput', 'ttft'], endpoint: 'http://127.0.0.1:9' });
-    const result = (await handle.result());
+    // Ran, with failed pairs: the sweep ends Failed (red in the Web UI) and its failure carries the result.
+    const failure = await handle.result().then(() => undefined, (e: unknown) => e);
+    const result = pairsFailedResult(failure);
+    if (!result) throw new Error(`expected a PairsFailed failure, got ${String(failure)}`);
+    expect((failure as WorkflowFailedError).cause?.message).toMatch(/^3 of 6 pairs failed: m-c · throughput: .*endpoint returned garbage/);
+    expect((await handle.describe()).status.name).toBe('FAILED');
+    // So does the child whose suites failed, naming each; the child that passed completes.
+    const child = await h!.client.workflow.getHandle(`${handle.workflowId}/m-c`).describe();
+    expect(child.status.name).toBe('FAILED');
+    expect((await h!.client.workflow.getHandle(`${handle.workflowId}/m-d`).describe()).status.name).toBe('COMPLETED');
     const [c, missing, d] = result.models;
     expect(c?.suites.map((s) => s.state)).toEqual(['failed', 'passed']);
     expect(c?.suites[0]?.error).toContain('endpoint returned garbage');

@@ -28,6 +28,9 @@ export interface SweepInput {
   suiteAttempts?: number;
   /** Seconds a suite may go without a heartbeat before it counts as lost (worker died) and is retried. */
   heartbeatTimeoutSeconds?: number;
+  /** Seconds a host activity may wait for the host worker to pick it up; longer means no worker polls the
+   * host queue, and the pair (and every later one on that host) fails saying so. */
+  hostPickupSeconds?: number;
   /** Envelope `trigger`. */
   trigger?: TriggerName;
   /** Envelope `git_sha`; default: the host worker's checkout (HEAD). */
@@ -54,6 +57,7 @@ export interface ResolvedSweepInput {
   unload: boolean;
   suiteAttempts: number;
   heartbeatTimeoutSeconds: number;
+  hostPickupSeconds: number;
   trigger: TriggerName;
   gitSha: string | undefined;
   prNumber: number | null;
@@ -63,17 +67,22 @@ export interface ResolvedSweepInput {
   retryOf: string | undefined;
 }
 
+/** Most models one sweep runs. It continues as new every 100 models, so history stays small; the limit keeps
+ * the input itself (and what it carries from run to run) far below Temporal's 2 MB payload limit. */
+export const MAX_SWEEP_MODELS = 5000;
+
 export const SWEEP_DEFAULTS = {
   warmUp: true,
   unload: true,
   suiteAttempts: 3,
   heartbeatTimeoutSeconds: 120,
+  hostPickupSeconds: 900,
   trigger: 'local' as TriggerName,
   prNumber: null,
 } as const;
 
 const KNOWN_KEYS = [
-  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts', 'heartbeatTimeoutSeconds',
+  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts', 'heartbeatTimeoutSeconds', 'hostPickupSeconds',
   'trigger', 'gitSha', 'prNumber', 'dataset', 'tags', 'pairs', 'retryOf',
 ] as const;
 
@@ -100,6 +109,7 @@ export function validateSweepInput(raw: unknown): ValidationResult {
   }
 
   const models = stringList(x.models, 'models', add);
+  if (models.length > MAX_SWEEP_MODELS) add('models', `${models.length} models; a sweep runs at most ${MAX_SWEEP_MODELS} (split it into several sweeps)`);
   const suites = stringList(x.suites, 'suites', add);
   for (const [i, s] of suites.entries()) {
     if (!(SUITES as readonly string[]).includes(s)) add(`suites[${i}]`, `unknown suite "${s}"; known suites: ${SUITES.join(', ')}`);
@@ -122,6 +132,9 @@ export function validateSweepInput(raw: unknown): ValidationResult {
   }
   if (x.heartbeatTimeoutSeconds !== undefined && !(Number.isInteger(x.heartbeatTimeoutSeconds) && (x.heartbeatTimeoutSeconds as number) >= 10 && (x.heartbeatTimeoutSeconds as number) <= 3600)) {
     add('heartbeatTimeoutSeconds', `expected an integer from 10 to 3600, got ${describe(x.heartbeatTimeoutSeconds)}`);
+  }
+  if (x.hostPickupSeconds !== undefined && !(Number.isInteger(x.hostPickupSeconds) && (x.hostPickupSeconds as number) >= 1 && (x.hostPickupSeconds as number) <= 86_400)) {
+    add('hostPickupSeconds', `expected an integer from 1 to 86400, got ${describe(x.hostPickupSeconds)}`);
   }
   if (x.trigger !== undefined && !(TRIGGERS as readonly unknown[]).includes(x.trigger)) {
     add('trigger', `expected one of ${TRIGGERS.join(', ')}, got ${describe(x.trigger)}`);
@@ -175,6 +188,7 @@ export function validateSweepInput(raw: unknown): ValidationResult {
       unload: (x.unload as boolean | undefined) ?? SWEEP_DEFAULTS.unload,
       suiteAttempts: (x.suiteAttempts as number | undefined) ?? SWEEP_DEFAULTS.suiteAttempts,
       heartbeatTimeoutSeconds: (x.heartbeatTimeoutSeconds as number | undefined) ?? SWEEP_DEFAULTS.heartbeatTimeoutSeconds,
+      hostPickupSeconds: (x.hostPickupSeconds as number | undefined) ?? SWEEP_DEFAULTS.hostPickupSeconds,
       trigger: (x.trigger as TriggerName | undefined) ?? SWEEP_DEFAULTS.trigger,
       gitSha: x.gitSha as string | undefined,
       prNumber: (x.prNumber as number | null | undefined) ?? SWEEP_DEFAULTS.prNumber,
@@ -209,13 +223,13 @@ function stringList(value: unknown, field: string, add: Add): string[] {
     return [];
   }
   if (value.length === 0) add(field, 'must not be empty');
-  const out: string[] = [];
+  const seen = new Set<string>();
   for (const [i, v] of value.entries()) {
     if (typeof v !== 'string' || v.trim() === '') add(`${field}[${i}]`, `expected a non-empty string, got ${describe(v)}`);
-    else if (out.includes(v)) add(`${field}[${i}]`, `"${v}" is listed twice`);
-    else out.push(v);
+    else if (seen.has(v)) add(`${field}[${i}]`, `"${v}" is listed twice`);
+    else seen.add(v);
   }
-  return out;
+  return [...seen];
 }
 
 function optionalString(x: Record<string, unknown>, key: string, add: Add): void {
