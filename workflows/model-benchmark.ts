@@ -31,8 +31,9 @@ export interface ModelBenchmarkInput {
   suites: SuiteName[];
   hostQueue: string;
   searchAttributes: boolean;
-  /** The sweep's settings. hostPickupSeconds is absent in children started before it existed (replay). */
-  sweep: Omit<ResolvedSweepInput, 'models' | 'suites' | 'pairs' | 'hostQueue' | 'hostPickupSeconds'> & { hostPickupSeconds?: number };
+  /** The sweep's settings. hostPickupSeconds and outageToleranceSeconds are absent in children started before
+   * they existed (replay). */
+  sweep: Omit<ResolvedSweepInput, 'models' | 'suites' | 'pairs' | 'hostQueue' | 'hostPickupSeconds' | 'outageToleranceSeconds'> & { hostPickupSeconds?: number; outageToleranceSeconds?: number };
 }
 
 export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelProgress> {
@@ -113,7 +114,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
         run = await runSkippable(() =>
           acts.runSuite.executeWithOptions(
             { ...suiteOptions(sweep.suiteAttempts, sweep.heartbeatTimeoutSeconds), ...pickup, taskQueue: input.hostQueue, summary: `${suite} · ${input.model}`, activityId: `suite-${suite}` },
-            [{ endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {} }],
+            [{ endpoint: sweep.endpoint, model: input.model, suite, config: sweep.suiteConfig[suite] ?? {}, outageToleranceSeconds: sweep.outageToleranceSeconds ?? SWEEP_DEFAULTS.outageToleranceSeconds }],
           ),
         );
       } catch (error) {

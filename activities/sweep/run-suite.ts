@@ -15,7 +15,11 @@ import { runDeclared } from '../suites/run-declared.js';
 import { resolveSuite } from '../suites/suite-config.js';
 import { canonicalJson, sha256Hex } from '../publish/canonical.js';
 import { journalPath, workDirFor } from './paths.js';
+import { endpointAnswers, waitForEndpoint } from './outage.js';
+import { NightshiftError } from '../errors.js';
 import type { RunSuiteInput, RunSuiteResult, SuiteHeartbeat } from './types.js';
+import type { SuiteContext } from '../suites/types.js';
+import { SWEEP_DEFAULTS } from '../../workflows/shared/sweep-input.js';
 
 export interface RunSuiteDeps {
   dataDir: string;
@@ -55,8 +59,11 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
   const timer = setInterval(beat, HEARTBEAT_TICK_MS);
   // Only the peak here: the load and release activities take the "loaded" and "after" snapshots.
   const memory = await watchServerMemory(input, { phases: false });
+  let outageMs = 0;
+  // Absent in activities scheduled by sweeps that started before the tolerance existed.
+  const tolerance = input.outageToleranceSeconds ?? SWEEP_DEFAULTS.outageToleranceSeconds;
   try {
-    const outcome = await runDeclared(declaration, {
+    const suiteContext: SuiteContext = {
       suite: declaration.suite,
       endpoint: input.endpoint,
       model: input.model,
@@ -69,7 +76,29 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
         beat();
         memory.progress();
       },
-    });
+    };
+    // A failure while the endpoint does not answer at all is an outage: wait for the server (within the
+    // sweep's tolerance) and run again from the journal, without spending an attempt.
+    const outages: string[] = [];
+    let outcome;
+    for (;;) {
+      try {
+        outcome = await runDeclared(declaration, suiteContext);
+        break;
+      } catch (error) {
+        // Cancellation and bad configuration are never outages.
+        if (ctx.cancellationSignal.aborted || (error instanceof NightshiftError && error.exitCode === 2)) throw error;
+        if (await endpointAnswers(input.endpoint, ctx.cancellationSignal)) throw error;
+        const budgetMs = tolerance * 1000 - outageMs;
+        const began = Date.now();
+        const waited = budgetMs > 0 ? await waitForEndpoint(input.endpoint, budgetMs, ctx.cancellationSignal) : undefined;
+        outageMs += Date.now() - began;
+        if (waited === undefined) {
+          throw new NightshiftError(`model server at ${input.endpoint} stopped answering and did not come back within the outage tolerance (${tolerance} s): ${(error as Error).message}`, { cause: error });
+        }
+        outages.push(`model server at ${input.endpoint} stopped answering (${(error as Error).message}); back after ${waited} s, the suite went on from its journal`);
+      }
+    }
     const readings = await memory.stop();
     const peakMb = readings.peakRssMb;
     return {
@@ -79,7 +108,7 @@ export async function runSuiteActivity(deps: RunSuiteDeps, input: RunSuiteInput)
       results: peakMb === undefined ? outcome.results : outcome.results.map((r) => (r.peak_rss_mb === undefined ? { ...r, peak_rss_mb: peakMb } : r)),
       ...(outcome.genKwargs ? { genKwargs: outcome.genKwargs } : {}),
       ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
-      errors: [...setAside, ...outcome.errors, ...readings.errors],
+      errors: [...setAside, ...outages, ...outcome.errors, ...readings.errors],
       ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
       ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}),
       ...(outcome.system ? { system: outcome.system } : {}),

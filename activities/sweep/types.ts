@@ -35,6 +35,9 @@ export interface RunSuiteInput extends ModelRef {
   suite: string;
   /** The sweep's suiteConfig.<suite>: `tool` picks the tool, the rest overrides its config file. */
   config: Record<string, unknown>;
+  /** How long the suite waits for a model server that stopped answering before it fails (the sweep's
+   * outageToleranceSeconds); absent from sweeps that started before it existed. */
+  outageToleranceSeconds?: number;
 }
 
 /** What the suite returned (results, errors, skipped, …) plus the run's bookkeeping. */

@@ -154,32 +154,38 @@ describe('sweep fault tolerance', { timeout: 180_000 }, () => {
     await stopChild(w);
   });
 
-  it('a crashed model server: the suite retries and completes; crashed for good: fails after its attempts and the sweep goes on', async () => {
-    // Crash on the 8th chat request (warm-up + two cells + one request): mid-suite, then restart it.
+  it('a model server down for 20 s: the suite waits, goes on from its journal and completes in one attempt; down for good: fails after the outage tolerance and the sweep goes on', async () => {
+    // Crash on the 8th chat request (warm-up + two cells + one request): mid-suite. Restart it 20 s later.
     const first = await sim([simModel('sim-crash', { crash_on_request: 8 })]);
     const url = first.ready.url as string;
     const port = Number(new URL(url).port);
     const w = await worker('crash');
     const handle = await startSweep(['sim-crash'], url);
     expect(await first.exited).toBe(70);
+    await new Promise((r) => setTimeout(r, 20_000));
     await sim([simModel('sim-crash')], port);
     const result = (await handle.result());
     expect(result.counts).toEqual({ passed: 1, failed: 0, skipped: 0 });
-    expect(result.models[0]?.suites[0]?.attempt).toBeGreaterThanOrEqual(2);
+    // The outage cost a pause, not an attempt, and it is written down in the published envelope.
+    expect(result.models[0]?.suites[0]?.attempt).toBe(1);
+    const [shard] = await shards('ttft', 'sim-crash');
+    const [envelope] = await readEnvelopes(join(dir, 'dataset', 'data', shard!));
+    expect((envelope!.errors ?? []).join('\n')).toMatch(/stopped answering .*back after \d+ s/);
     expect(await shards('ttft', 'sim-crash')).toHaveLength(1);
 
-    // Permanent: the server dies and stays down. The suite fails after suiteAttempts with its reason; the
-    // next model is still attempted (it cannot load: the endpoint is gone) and the sweep completes.
+    // Permanent: the server dies and stays down. Each attempt waits out the outage tolerance, the suite fails
+    // after suiteAttempts with its reason; the next model is still attempted (it cannot load: the endpoint
+    // is gone) and the sweep completes.
     const dying = await sim([simModel('sim-dead', { crash_on_request: 4 }), simModel('sim-next')]);
     const deadUrl = dying.ready.url as string;
-    const permanent = await startSweep(['sim-dead', 'sim-next'], deadUrl, { suiteAttempts: 2 });
+    const permanent = await startSweep(['sim-dead', 'sim-next'], deadUrl, { suiteAttempts: 2, outageToleranceSeconds: 3 });
     // Ran with failed pairs: the sweep ends Failed and carries its result.
     const final = await sweepResult(permanent);
     expect((await permanent.describe()).status.name).toBe('FAILED');
     const [dead, next] = final.models;
     expect(dead?.suites[0]?.state).toBe('failed');
     expect(dead?.suites[0]?.attempt).toBe(2);
-    expect(dead?.suites[0]?.error).toMatch(/unreachable|ECONNREFUSED|connect|socket|closed/i);
+    expect(dead?.suites[0]?.error).toMatch(/stopped answering and did not come back within the outage tolerance \(3 s\)/);
     expect(next?.state).toBe('failed');
     expect(next?.suites[0]?.error).toMatch(/did not load/);
     expect(await shards('ttft', 'sim-dead')).toHaveLength(0);

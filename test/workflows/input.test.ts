@@ -10,7 +10,7 @@ describe('validateSweepInput', () => {
     const r = validateSweepInput({ models: ['a/b'], suites: ['ttft'], endpoint: 'http://127.0.0.1:11434/' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.input).toMatchObject({ endpoint: 'http://127.0.0.1:11434', warmUp: true, unload: true, suiteAttempts: SWEEP_DEFAULTS.suiteAttempts, heartbeatTimeoutSeconds: 120, trigger: 'local', prNumber: null, tags: {}, suiteConfig: {} });
+    expect(r.input).toMatchObject({ endpoint: 'http://127.0.0.1:11434', warmUp: true, unload: true, suiteAttempts: SWEEP_DEFAULTS.suiteAttempts, heartbeatTimeoutSeconds: 120, hostPickupSeconds: 900, outageToleranceSeconds: 600, trigger: 'local', prNumber: null, tags: {}, suiteConfig: {} });
   });
 
   it('lists every problem, not just the first', () => {
@@ -39,6 +39,16 @@ describe('validateSweepInput', () => {
       { field: 'suiteConfig.throughput.repeats', message: 'must be integer (got string "x")' },
       { field: 'suiteConfig.ttft.prompt_tokens', message: 'must be array (got string "many")' },
     ]);
+  });
+
+  it('bounds the host pickup and outage waits, naming the field and the range', () => {
+    const r = validateSweepInput({ models: ['m'], suites: ['ttft'], endpoint: 'http://h:1', hostPickupSeconds: 0, outageToleranceSeconds: -1 });
+    expect(r.problems).toEqual([
+      { field: 'hostPickupSeconds', message: 'expected an integer from 1 to 86400, got number 0' },
+      { field: 'outageToleranceSeconds', message: 'expected an integer from 0 to 86400, got number -1' },
+    ]);
+    const off = validateSweepInput({ models: ['m'], suites: ['ttft'], endpoint: 'http://h:1', outageToleranceSeconds: 0 });
+    expect(off.ok && off.input.outageToleranceSeconds).toBe(0);
   });
 
   it('rejects a non-object input with an example of the expected shape', () => {

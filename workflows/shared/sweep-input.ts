@@ -31,6 +31,9 @@ export interface SweepInput {
   /** Seconds a host activity may wait for the host worker to pick it up; longer means no worker polls the
    * host queue, and the pair (and every later one on that host) fails saying so. */
   hostPickupSeconds?: number;
+  /** Seconds a suite waits for a model server that stopped answering (crash and restart, llama-swap
+   * restarting) before the attempt fails; it then goes on from its journal. */
+  outageToleranceSeconds?: number;
   /** Envelope `trigger`. */
   trigger?: TriggerName;
   /** Envelope `git_sha`; default: the host worker's checkout (HEAD). */
@@ -58,6 +61,7 @@ export interface ResolvedSweepInput {
   suiteAttempts: number;
   heartbeatTimeoutSeconds: number;
   hostPickupSeconds: number;
+  outageToleranceSeconds: number;
   trigger: TriggerName;
   gitSha: string | undefined;
   prNumber: number | null;
@@ -77,12 +81,13 @@ export const SWEEP_DEFAULTS = {
   suiteAttempts: 3,
   heartbeatTimeoutSeconds: 120,
   hostPickupSeconds: 900,
+  outageToleranceSeconds: 600,
   trigger: 'local' as TriggerName,
   prNumber: null,
 } as const;
 
 const KNOWN_KEYS = [
-  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts', 'heartbeatTimeoutSeconds', 'hostPickupSeconds',
+  'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts', 'heartbeatTimeoutSeconds', 'hostPickupSeconds', 'outageToleranceSeconds',
   'trigger', 'gitSha', 'prNumber', 'dataset', 'tags', 'pairs', 'retryOf',
 ] as const;
 
@@ -135,6 +140,9 @@ export function validateSweepInput(raw: unknown): ValidationResult {
   }
   if (x.hostPickupSeconds !== undefined && !(Number.isInteger(x.hostPickupSeconds) && (x.hostPickupSeconds as number) >= 1 && (x.hostPickupSeconds as number) <= 86_400)) {
     add('hostPickupSeconds', `expected an integer from 1 to 86400, got ${describe(x.hostPickupSeconds)}`);
+  }
+  if (x.outageToleranceSeconds !== undefined && !(Number.isInteger(x.outageToleranceSeconds) && (x.outageToleranceSeconds as number) >= 0 && (x.outageToleranceSeconds as number) <= 86_400)) {
+    add('outageToleranceSeconds', `expected an integer from 0 to 86400, got ${describe(x.outageToleranceSeconds)}`);
   }
   if (x.trigger !== undefined && !(TRIGGERS as readonly unknown[]).includes(x.trigger)) {
     add('trigger', `expected one of ${TRIGGERS.join(', ')}, got ${describe(x.trigger)}`);
@@ -189,6 +197,7 @@ export function validateSweepInput(raw: unknown): ValidationResult {
       suiteAttempts: (x.suiteAttempts as number | undefined) ?? SWEEP_DEFAULTS.suiteAttempts,
       heartbeatTimeoutSeconds: (x.heartbeatTimeoutSeconds as number | undefined) ?? SWEEP_DEFAULTS.heartbeatTimeoutSeconds,
       hostPickupSeconds: (x.hostPickupSeconds as number | undefined) ?? SWEEP_DEFAULTS.hostPickupSeconds,
+      outageToleranceSeconds: (x.outageToleranceSeconds as number | undefined) ?? SWEEP_DEFAULTS.outageToleranceSeconds,
       trigger: (x.trigger as TriggerName | undefined) ?? SWEEP_DEFAULTS.trigger,
       gitSha: x.gitSha as string | undefined,
       prNumber: (x.prNumber as number | null | undefined) ?? SWEEP_DEFAULTS.prNumber,
