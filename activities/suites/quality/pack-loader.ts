@@ -200,7 +200,7 @@ function checkField(type: VerifierType, kind: string, field: string, value: unkn
         translatePythonPattern(value, patternFlags(type, kind));
         return undefined;
       } catch (error) {
-        if (error instanceof PatternTranslationError) return `a pattern usable from JavaScript (${error.message})`;
+        if (error instanceof PatternTranslationError) return `a pattern the linear-time matcher (RE2) can run (${error.message})`;
         throw error;
       }
     case 'any':

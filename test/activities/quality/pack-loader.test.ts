@@ -30,7 +30,8 @@ describe('pack loader', () => {
     ['bad JSON', `${meta}\n{nope`, /p\.jsonl: line 2: not JSON/],
     ['unknown kind', `${meta}\n${scenario({ verifier: { type: 'instruct_follow', asserts: [{ kind: 'rhymes' }] } })}`, /line 2 \(T-01\): verifier\.asserts\[0\]\.kind: expected one of the instruct_follow kinds/],
     ['missing field', `${meta}\n${scenario({ verifier: { type: 'tool_call', asserts: [{ kind: 'arg_regex', arg: 'q' }] } })}`, /verifier\.asserts\[0\]\.pattern: expected/],
-    ['untranslatable regex', `${meta}\n${scenario({ verifier: { type: 'tool_call', asserts: [{ kind: 'content_regex', pattern: '(?x) a b' }] } })}`, /pattern: expected a pattern usable from JavaScript/],
+    ['untranslatable regex', `${meta}\n${scenario({ verifier: { type: 'tool_call', asserts: [{ kind: 'content_regex', pattern: '(?x) a b' }] } })}`, /pattern: expected a pattern the linear-time matcher \(RE2\) can run/],
+    ['backtracking regex', `${meta}\n${scenario({ verifier: { type: 'tool_call', asserts: [{ kind: 'content_regex', pattern: '(\\w+) \\1' }] } })}`, /line 2 \(T-01\): verifier\.asserts\[0\]\.pattern: expected .*backreference \\1 is not supported/],
     ['duplicate id', `${meta}\n${scenario()}\n${scenario()}`, /line 3: id: "T-01" repeats the id of line 2/],
     ['bad verifier type', `${meta}\n${scenario({ verifier: { type: 'vibes', asserts: [] } })}`, /verifier\.type: expected one of tool_call/],
     ['bad version', `{"__meta__":true,"pack_id":"t"}\n${scenario()}`, /line 1: version: expected/],
@@ -41,20 +42,41 @@ describe('pack loader', () => {
 });
 
 describe('Python regex translation', () => {
-  it('turns leading inline flags into JS flags', () => {
+  it('turns leading inline flags into flags', () => {
     expect(translatePythonPattern('(?i)berlin')).toEqual({ source: 'berlin', flags: 'i' });
     expect(pythonRegex('(?is)a.b').test('A\nB')).toBe(true);
+    expect(pythonRegex('a(?i:b)c').test('aBc')).toBe(true);
   });
-  it('translates \\A, \\Z, named groups and Python $', () => {
+  it('translates \\A, \\Z, named groups, {,n}, \\uXXXX and Python $', () => {
     expect(pythonRegex('\\Aab\\Z').test('ab')).toBe(true);
     expect(pythonRegex('\\Aab\\Z').test('ab\n')).toBe(false);
     expect(pythonRegex('ab$').test('ab\n')).toBe(true);
-    expect(pythonRegex('(?P<w>o)(?P=w)').test('foo')).toBe(true);
+    expect(pythonRegex('ab$').test('ab\n\n')).toBe(false);
+    expect(pythonRegex('(?m)^ab$').test('x\nab\ny')).toBe(true);
+    expect(pythonRegex('(?P<w>o+)k').test('fook')).toBe(true);
+    expect(pythonRegex('^a{,2}$').test('aa')).toBe(true);
+    expect(pythonRegex('^a{,2}$').test('aaa')).toBe(false);
+    expect(pythonRegex('\\u00e9').test('café')).toBe(true);
     expect(pythonRegex('[$]').test('$')).toBe(true);
+    expect(pythonRegex('[]a]').test(']')).toBe(true);
   });
-  it('refuses what it cannot translate', () => {
-    expect(() => translatePythonPattern('(?x) a')).toThrow(/no JavaScript equivalent/);
-    expect(() => translatePythonPattern('a(?i:b)')).toThrow(/not supported/);
+  it('matches in linear time: a pattern that backtracks for ever in JavaScript answers at once', () => {
+    // JavaScript's engine needs minutes for 30 "a"s and never ends for 40; RE2 scans the text once.
+    const text = `${'a'.repeat(50_000)}!`;
+    expect(pythonRegex('^(a+)+$').test(text)).toBe(false);
+    expect(pythonRegex('^(a|aa)*$').test(text)).toBe(false);
+    expect(pythonRegex('(x+x+)+y').test('x'.repeat(50_000))).toBe(false);
+  });
+  it('refuses what needs backtracking or cannot be translated, saying why', () => {
+    expect(() => translatePythonPattern('(?x) a')).toThrow(/no RE2 equivalent/);
+    expect(() => translatePythonPattern('a(?i)b')).toThrow(/must start the pattern/);
+    expect(() => translatePythonPattern('(?P<w>o)(?P=w)')).toThrow(/backreference .* backtracking engine/);
+    expect(() => translatePythonPattern('(o)\\1')).toThrow(/backreference \\1/);
+    expect(() => translatePythonPattern('a(?=b)')).toThrow(/lookaround/);
+    expect(() => translatePythonPattern('(?<!a)b')).toThrow(/lookaround/);
+    expect(() => translatePythonPattern('(?>a+)b')).toThrow(/atomic group/);
+    expect(() => translatePythonPattern('a$b')).toThrow(/`\$` followed by more pattern/);
+    expect(() => translatePythonPattern('a++')).toThrow(/not a pattern RE2 accepts/);
   });
 });
 
