@@ -17,6 +17,8 @@ import { refuseSecondHostWorker } from './one-host-worker.js';
 import { Client } from '@temporalio/client';
 import { hostname } from 'node:os';
 import { memoryProbe } from './memory-probe.js';
+import { checkOutputDirectory, ensureOutputDirectory } from '../activities/files/output-path.js';
+import { defaultDatasetDir } from '../activities/dataset/location.js';
 
 export interface RunWorkersOptions {
   host?: boolean;
@@ -48,6 +50,9 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
   const orchestration = options.orchestration ?? true;
   const target = options.target ?? temporalTarget();
   const hostQueue = options.hostQueue ?? defaultHostQueue();
+  // Where the workers write, checked before connecting: a bad path is a bad flag, not a failed night.
+  if (host) await ensureOutputDirectory(options.dataDir ?? defaultDataDir(), options.dataDir ? '--data-dir' : 'NIGHTSHIFT_DATA_DIR');
+  if (orchestration) await checkOutputDirectory(options.dataset ?? defaultDatasetDir(), options.dataset ? '--dataset' : 'NIGHTSHIFT_DATASET_DIR');
   const connection: NativeConnection = await connectWorker(target);
   // The workers' own client: search attributes, the one-host-worker check, and the orchestration
   // activities' server calls (host lease, pollers).

@@ -3,8 +3,8 @@
 // so of two concurrent publishes of one envelope exactly one creates the file and the other reports
 // "unchanged"; a reader never sees a half-written shard.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { access, link, open, rename, unlink } from 'node:fs/promises';
+import { ensureOutputDirectory } from '../files/output-path.js';
 import { dirname, join } from 'node:path';
 import { errorMessage, PublishError } from '../errors.js';
 import { writeParquet } from './parquet.js';
@@ -27,10 +27,9 @@ export async function publishToDirectory(plan: ShardPlan, datasetDir: string, op
   if (await exists(file)) return { status: 'unchanged', file };
   const dir = dirname(file);
   try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
+    await ensureOutputDirectory(dir, 'dataset directory', PublishError);
   } catch (error) {
-    throw new PublishError(`dataset directory ${datasetDir} is not writable (${reason(error)}); choose another with --dataset-dir or NIGHTSHIFT_DATASET_DIR`, { cause: error });
+    throw new PublishError(`${reason(error)}; choose another with --dataset-dir or NIGHTSHIFT_DATASET_DIR`, { cause: error });
   }
   // Leading dot and no .parquet suffix: readers globbing data/*.parquet never pick up a temporary file.
   const temp = join(dir, `.${plan.hash.slice(0, 16)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -12,6 +12,7 @@ import type { SuiteCatalog } from '../suites/catalog.js';
 import type { InputProblem } from '../../workflows/shared/sweep-input.js';
 import { checkSweep } from './check-sweep.js';
 import { requestHostLease, workflowIsOpen } from './temporal-ops.js';
+import { defaultDatasetDir } from '../dataset/location.js';
 import type {
   LoadModelResult,
   ModelRef,
@@ -53,7 +54,12 @@ export function createSweepActivities(options: SweepActivityOptions) {
     releaseModel: (input: ReleaseModelInput): Promise<ReleaseModelResult> => failFastOnBadInput(() => releaseModelActivity(input, options.memory)),
     publishSuite: (input: PublishSuiteInput): Promise<PublishSuiteResult> => failFastOnBadInput(() => publishSuiteActivity(input, options.dataset)),
     checkSweep: (input: unknown): Promise<InputProblem[]> =>
-      checkSweep(input, { ...(options.catalog ? { catalog: options.catalog } : {}), defaultHostQueue: options.hostQueue, ...(options.temporal ? { temporal: options.temporal } : {}) }),
+      checkSweep(input, {
+        ...(options.catalog ? { catalog: options.catalog } : {}),
+        defaultHostQueue: options.hostQueue,
+        publisherDataset: options.dataset ?? defaultDatasetDir(),
+        ...(options.temporal ? { temporal: options.temporal } : {}),
+      }),
     requestHostLease: (request: { hostQueue: string; holder: string }): Promise<void> => requestHostLease(server().client, request),
     workflowIsOpen: (workflowId: string): Promise<boolean> => workflowIsOpen(server().client, workflowId),
     sweepEnvironment: (): Promise<SweepEnvironment> => Promise.resolve({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),

@@ -6,7 +6,8 @@
 import { isRecord } from '../../workflows/shared/records.js';
 import { SUITES } from '../../workflows/shared/envelope.js';
 import { validateSweepInput, type InputProblem } from '../../workflows/shared/sweep-input.js';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ConfigError, InputError, type ConfigProblem } from '../errors.js';
+import { checkOutputDirectory } from '../files/output-path.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import type { SuiteCatalog } from '../suites/catalog.js';
 import { resolveSuite } from '../suites/suite-config.js';
@@ -20,6 +21,9 @@ export interface CheckSweepOptions {
   defaultHostQueue?: string;
   /** With a client, the check also asks the server whether a worker polls the sweep's host queue. */
   temporal?: { client: Client; namespace: string };
+  /** On the worker that publishes: the dataset directory a sweep without `dataset` publishes to. With it,
+   * the sweep's dataset directory is checked for being writable before any model loads. */
+  publisherDataset?: string;
 }
 
 /** Where a problem of the input itself is (not of a config file): its key path in the sweep input. */
@@ -37,6 +41,15 @@ export async function sweepProblems(raw: unknown, options: CheckSweepOptions = {
       key: 'hostQueue',
       message: `no worker is polling host queue "${hostQueue}"; start one on the inference machine (nightshift worker --host-queue ${hostQueue}) or name the queue a host worker polls`,
     });
+  }
+  if (options.publisherDataset !== undefined) {
+    const dataset = typeof raw.dataset === 'string' && raw.dataset !== '' ? raw.dataset : options.publisherDataset;
+    try {
+      await checkOutputDirectory(dataset, 'dataset');
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ source: SWEEP_INPUT, key: 'dataset', message: error.message.replace(/^dataset: /, '') });
+    }
   }
   if (!Array.isArray(raw.suites)) return problems;
   const suiteConfig = isRecord(raw.suiteConfig) ? raw.suiteConfig : {};

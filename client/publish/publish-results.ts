@@ -10,10 +10,14 @@ import { publishEnvelope, type PublishOutcome } from '../../activities/publish/p
 import { hubBaseUrl } from '../../activities/publish/hub-target.js';
 import type { PublishCommandOptions } from '../commands/publish.js';
 import { makeLogger, type Logger } from '../terminal/logger.js';
+import { checkOutputDirectory } from '../../activities/files/output-path.js';
+import { defaultDatasetDir } from '../../activities/dataset/location.js';
 
 export async function runPublish(results: string, options: PublishCommandOptions): Promise<number> {
   const log = makeLogger(options.logFormat, options.logLevel, 'publish');
   if (options.datasetDir && options.repoId) throw new InputError('give either --dataset-dir or --repo-id, not both');
+  // Before converting anything: a dataset directory that cannot hold a shard is a bad flag, not a late failure.
+  if (!options.repoId && options.dryRun !== true) await checkOutputDirectory(options.datasetDir ?? defaultDatasetDir(), options.datasetDir ? '--dataset-dir' : 'NIGHTSHIFT_DATASET_DIR');
   const envelope = await buildEnvelope(results, options, log);
   if (options.repoId) log.debug({ hub: hubBaseUrl(), repo: options.repoId }, 'publishing to Hugging Face');
   const outcome = await publishEnvelope(envelope, {

@@ -2,6 +2,7 @@
 // run, run the packs, save the full result, print the report, and compare with a previous result.
 import { rm } from 'node:fs/promises';
 import { InputError } from '../../activities/errors.js';
+import { checkOutputFile } from '../../activities/files/output-path.js';
 import { openJournal, memoryJournal, type Journal } from '../../activities/journal/journal.js';
 import { packsForMode } from '../../activities/suites/catalog.js';
 import { resolvePacks } from '../../activities/suites/quality/pack-loader.js';
@@ -20,7 +21,9 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
   }
   if (flags.exitOnRegression && !flags.previousResult) throw new InputError('--exit-on-regression needs --previous-result FILE');
   if (flags.timeoutPerCase !== undefined && flags.timeoutPerCase <= 0) throw new InputError('--timeout-per-case: expected a positive number of seconds');
-  // Read the previous result first: a typo in its path should not cost a whole run.
+  // Check where results go and read the previous result first: a typo in a path should not cost a whole run.
+  if (flags.saveJson) await checkOutputFile(flags.saveJson, '--save-json');
+  if (flags.journal) await checkOutputFile(flags.journal, '--journal');
   const previous = flags.previousResult ? await readQualityResult(flags.previousResult) : undefined;
   const explicit = flags.pack ?? [];
   const ids = explicit.length ? explicit : flags.packFile?.length ? [] : packsForMode(flags.mode);

@@ -51,6 +51,18 @@ describe('validateSweepInput', () => {
     expect(off.ok && off.input.outageToleranceSeconds).toBe(0);
   });
 
+  it.runIf(process.platform === 'linux')('on the publishing worker, the early check refuses a dataset directory that cannot be written', async () => {
+    const base = { models: ['m'], suites: ['ttft'], endpoint: 'http://h:1' };
+    expect(await checkSweep({ ...base, dataset: '/proc/nightshift' }, { publisherDataset: '/tmp' })).toEqual([
+      { field: 'dataset', message: 'cannot write to /proc/nightshift: /proc is on procfs, a kernel filesystem that cannot hold results' },
+    ]);
+    expect(await checkSweep(base, { publisherDataset: '/etc/hostname/ds' })).toEqual([
+      { field: 'dataset', message: 'cannot write to /etc/hostname/ds: /etc/hostname is a file, not a directory' },
+    ]);
+    // The client side (no publisherDataset) cannot judge the worker's disk and does not try.
+    expect(await checkSweep({ ...base, dataset: '/proc/nightshift' })).toEqual([]);
+  });
+
   it('rejects a non-object input with an example of the expected shape', () => {
     const r = validateSweepInput('models=a');
     expect(r.ok).toBe(false);

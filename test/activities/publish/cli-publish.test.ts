@@ -106,11 +106,11 @@ describe('nightshift publish', () => {
     expect(await written()).toEqual([]);
   });
 
-  it('an unwritable dataset directory exits 4 naming it', async () => {
+  it('a dataset directory that cannot be written exits 2 naming the flag, before converting anything', async () => {
     await writeFile(join(dir, 'file'), 'x');
     const target = join(dir, 'file', 'ds');
-    expect(await main(['publish', validFile, '--kind', 'envelope', '--dataset-dir', target])).toBe(4);
-    expect(err).toContain(`dataset directory ${target} is not writable`);
+    expect(await main(['publish', validFile, '--kind', 'envelope', '--dataset-dir', target])).toBe(2);
+    expect(err).toContain(`--dataset-dir: cannot write to ${target}: ${join(dir, 'file')} is a file, not a directory`);
   });
 });
 

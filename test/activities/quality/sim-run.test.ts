@@ -269,6 +269,10 @@ describe('quality runs against the simulated endpoint', () => {
       expect(await main([...argv, '--previous-result', prev, '--exit-on-regression'])).toBe(3);
       expect(await main([...argv, '--previous-result', out, '--exit-on-regression'])).toBe(0);
       expect(await main(['quality', 'run', '--endpoint', sim.url, '--model', MODEL, '--repeat', '0'])).toBe(2);
+      // A --save-json that cannot be written is refused before any scenario runs.
+      sim.resetStats();
+      expect(await main([...argv, '--save-json', join(out, 'under-a-file.json')])).toBe(2);
+      expect(sim.stats().models[MODEL]?.requests ?? 0).toBe(0);
     } finally {
       process.stdout.write = original;
       process.exitCode = undefined;
