@@ -54,6 +54,21 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`nightshift: ${error.message}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`nightshift: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // What went wrong, with every cause the error carries (a Temporal "Failed to start Workflow" says why
+  // only in its cause); the stack only when asked for, since it helps a developer, not a user.
+  const stack = process.env.NIGHTSHIFT_DEBUG && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+  process.stderr.write(`nightshift: unexpected error: ${causeChain(error)}${stack}\n`);
+  if (!stack) process.stderr.write('(set NIGHTSHIFT_DEBUG=1 to see where it happened)\n');
   return 1;
+}
+
+/** "message: cause: cause's cause", each message once. */
+export function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    const message = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+    if (message && !parts.some((p) => p.includes(message))) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(': ') || 'no message';
 }

@@ -23,7 +23,8 @@ export interface StartFlags {
 
 /** Exit code: 0 started (or, with --wait, every pair passed or skipped), 5 the sweep ran but a pair failed. */
 export async function startAction(o: StartFlags): Promise<number> {
-  const input = await loadSweepFile(o.config, { ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.hostQueue ? { hostQueue: o.hostQueue } : {}) });
+  checkStartFlags(o);
+  const input = await loadSweepFile(o.config, { ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}), ...(o.hostQueue !== undefined ? { hostQueue: o.hostQueue } : {}) });
   const { client, target, close } = await openClient();
   try {
     const handle = await startSweep(client, input, o.id);
@@ -93,6 +94,14 @@ export async function retryAction(id: string, o: { suite?: string; model?: strin
 
 export async function skipAction(id: string, o: { model: string; reason?: string }): Promise<void> {
   await withClient(async (client) => {
+    // A signal to a model the sweep does not have would be accepted and ignored: check first.
+    const described = await client.workflow.getHandle(id).describe();
+    if (described.status.name !== 'RUNNING') throw new InputError(`sweep ${id} is not running (${described.status.name.toLowerCase()}); only a running sweep can skip a model`);
+    const models = Array.isArray(described.memo?.models) ? (described.memo.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+    if (models.length > 0 && !models.includes(o.model)) {
+      const shown = models.slice(0, 20).join(', ') + (models.length > 20 ? `, … (${models.length} in all)` : '');
+      throw new InputError(`--model: sweep ${id} has no model "${o.model}"; its models: ${shown}`);
+    }
     await client.workflow.getHandle(id).signal(skipModelSignal, { model: o.model, ...(o.reason ? { reason: o.reason } : {}) });
     process.stderr.write(`asked ${id} to skip ${o.model}\n`);
   });
@@ -107,6 +116,18 @@ export async function cancelAction(id: string): Promise<void> {
 
 function countsLine(result: SweepResult): string {
   return `${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped`;
+}
+
+/** Temporal's default limit on workflow id length (limit.maxIDLength). */
+const MAX_WORKFLOW_ID_LENGTH = 1000;
+
+function checkStartFlags(o: StartFlags): void {
+  if (o.hostQueue !== undefined && o.hostQueue.trim() === '') throw new InputError('--host-queue: expected a task queue name, got an empty string');
+  if (o.endpoint !== undefined && o.endpoint.trim() === '') throw new InputError('--endpoint: expected an http:// or https:// URL, got an empty string');
+  if (o.id !== undefined) {
+    if (o.id.trim() === '') throw new InputError('--id: expected a workflow id, got an empty string');
+    if (o.id.length > MAX_WORKFLOW_ID_LENGTH) throw new InputError(`--id: at most ${MAX_WORKFLOW_ID_LENGTH} characters (Temporal's limit for workflow ids), got ${o.id.length}`);
+  }
 }
 
 async function withClient(fn: (client: Client) => Promise<void>): Promise<void> {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepProgress, SweepResult } from '../../workflows/progress.js';
 import { sweepResult } from '../../client/temporal/sweep-result.js';
+import { startSweep } from '../../client/temporal/sweeps.js';
 import { projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
@@ -93,5 +94,28 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('missing.toml');
     await stopChild(worker);
+  });
+
+  it('refuses bad flags before starting anything, and a skip of a model the sweep does not have', async () => {
+    const emptyQueue = await cli(['sweep', 'start', '--config', join(dir, 'sweep.toml'), '--host-queue', '']);
+    expect(emptyQueue.code).toBe(2);
+    expect(emptyQueue.stderr).toContain('--host-queue: expected a task queue name, got an empty string');
+    const longId = await cli(['sweep', 'start', '--config', join(dir, 'sweep.toml'), '--id', 'x'.repeat(2000)]);
+    expect(longId.code).toBe(2);
+    expect(longId.stderr).toContain("--id: at most 1000 characters (Temporal's limit for workflow ids), got 2000");
+
+    // A running sweep (no worker picks it up here, so it stays running) with two models.
+    const handle = await startSweep(h!.client, { models: ['sim-a', 'sim-b'], suites: ['ttft'], endpoint: 'http://127.0.0.1:9', hostQueue: `idle-${process.pid}` }, `skip-${process.pid}`);
+    const typo = await cli(['sweep', 'skip', handle.workflowId, '--model', 'sim-c']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`--model: sweep ${handle.workflowId} has no model "sim-c"; its models: sim-a, sim-b`);
+    expect((await cli(['sweep', 'skip', handle.workflowId, '--model', 'sim-b'])).code).toBe(0);
+    await handle.terminate('test done');
+    const finished = await cli(['sweep', 'skip', handle.workflowId, '--model', 'sim-a']);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toContain(`sweep ${handle.workflowId} is not running (terminated)`);
+    const unknown = await cli(['sweep', 'skip', 'no-such-sweep', '--model', 'sim-a']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no-such-sweep/);
   });
 });

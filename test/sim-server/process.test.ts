@@ -114,5 +114,21 @@ describe('nightshift sim-server as a process', () => {
     expect(unknown.stderr).toContain('--model sim-nope: not in');
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('--port expects an integer from 0 to 65535');
+
+    // A port already taken and a host that does not resolve: exit 2 naming the flag, no stack.
+    child = await spawnSim([]);
+    const taken = new URL(child.url).port;
+    const [busy, host] = await Promise.all([run(['--port', taken]), run(['--host', 'not..a..host'])]);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain(`--port: ${taken} is already in use on 127.0.0.1; choose another port, or 0 for a free one`);
+    expect(host.code).toBe(2);
+    expect(host.stderr).toContain('--host: cannot resolve "not..a..host"');
+    expect(busy.stderr + host.stderr).not.toMatch(/\n\s+at /);
+
+    // A model id without the sim- prefix names the key, the rule and the value.
+    const unprefixed = await run(['--config', await configFile('ids.json', '{"models":[{"id":"qwen"}]}')]);
+    expect(unprefixed.code).toBe(2);
+    expect(unprefixed.stderr).toContain('models.0.id: must match');
+    expect(unprefixed.stderr).toContain('(got "qwen")');
   });
 });
