@@ -19,7 +19,7 @@ import type { MemorySnapshot } from './shared/envelope.js';
 import type { LoadModelResult, RunSuiteResult, WarmUpResult } from '../activities/sweep/types.js';
 import { modelProgressQuery, ORCHESTRATION_QUEUE, PAIRS_FAILED, SEARCH_ATTRIBUTES, skipRemainingSignal } from './definitions.js';
 import { SWEEP_DEFAULTS, type ResolvedSweepInput, type SuiteName } from './shared/sweep-input.js';
-import { hostPickup, LOAD, PUBLISH, RELEASE, suiteOptions, WARM_UP } from './policies.js';
+import { hostHeartbeat, hostPickup, LOAD, PUBLISH, RELEASE, suiteOptions, WARM_UP } from './policies.js';
 import { modelStateOf, type ModelProgress, type SuiteProgressState } from './progress.js';
 
 type Activities = SweepActivities;
@@ -75,6 +75,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
 
   const pickupSeconds = sweep.hostPickupSeconds ?? SWEEP_DEFAULTS.hostPickupSeconds;
   const pickup = hostPickup(pickupSeconds);
+  const silence = hostHeartbeat(sweep.heartbeatTimeoutSeconds);
   // A host activity nobody picked up within hostPickupSeconds: no worker polls the host queue. Every pair left
   // fails with that reason (and the sweep runs no further model on this host) instead of waiting forever.
   const hostGone = (error: unknown): boolean => {
@@ -91,9 +92,9 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
     let facts: WarmUpResult | undefined;
     try {
       setCurrentDetails(`loading ${input.model}`);
-      load = await runSkippable(() => acts.loadModel.executeWithOptions({ ...LOAD, ...pickup, taskQueue: input.hostQueue, summary: `load · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model }]));
+      load = await runSkippable(() => acts.loadModel.executeWithOptions({ ...LOAD, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `load · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model }]));
       loaded = true;
-      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, ...pickup, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp }]));
+      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp }]));
       if (facts.snapshot) progress.memory.push(facts.snapshot);
     } catch (error) {
       if (skipReason !== undefined) skipRest(skipReason);
@@ -178,7 +179,7 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
     if (loaded && progress.hostUnavailable === undefined) {
       await CancellationScope.nonCancellable(async () => {
         try {
-          const released = await acts.releaseModel.executeWithOptions({ ...RELEASE, ...pickup, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
+          const released = await acts.releaseModel.executeWithOptions({ ...RELEASE, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
             { endpoint: sweep.endpoint, model: input.model, unload: sweep.unload },
           ]);
           if (released.snapshot) progress.memory.push(released.snapshot);

@@ -26,9 +26,17 @@ export function hostPickup(seconds: number): Pick<ActivityOptions, 'scheduleToSt
   return { scheduleToStartTimeout: `${seconds}s` };
 }
 
+/** Host activities heartbeat on a timer every few seconds whatever they wait on (activities/sweep/
+ * keep-alive.ts), so silence means the worker is gone; the sweep's `heartbeatTimeoutSeconds` says how long
+ * that may last before the activity is retried elsewhere — for loads, warm-ups and releases as for suites.
+ * LOAD, WARM_UP and RELEASE carry 1 min for callers without a sweep input. */
+export function hostHeartbeat(seconds: number): Pick<ActivityOptions, 'heartbeatTimeout'> {
+  return { heartbeatTimeout: `${seconds}s` };
+}
+
 /** Loading a model through llama-swap can take minutes for a 70B model from a cold disk; a load that
- * has not finished in 20 min is stuck. Heartbeats while polling readiness, so a dead worker is noticed
- * within 1 min instead of at the 20 min mark. 5 attempts: a load fails mostly when memory is still held by
+ * has not finished in 20 min is stuck. Heartbeats while it waits, so a dead worker is noticed within the
+ * heartbeat timeout instead of at the 20 min mark. 5 attempts: a load fails mostly when memory is still held by
  * the previous model, which frees up on its own. */
 export const LOAD: ActivityOptions = {
   startToCloseTimeout: '20m',
@@ -60,9 +68,11 @@ export function suiteOptions(attempts: number, heartbeatTimeoutSeconds = 120): A
 }
 
 /** Convert + validate + publish writes one parquet file: seconds. Retried more because a publish that
- * failed on a full disk or a hub hiccup is worth several tries, and it is idempotent (hash-named shard). */
+ * failed on a full disk or a hub hiccup is worth several tries, and it is idempotent (hash-named shard).
+ * It heartbeats on a timer, so an orchestration worker killed mid-publish costs 30 s, not the 5 min bound. */
 export const PUBLISH: ActivityOptions = {
   startToCloseTimeout: '5m',
+  heartbeatTimeout: '30s',
   retry: { ...transientRetry, maximumAttempts: 6 },
 };
 

@@ -8,20 +8,23 @@ import { detectSystem } from '../system/detect.js';
 import { nightshiftSha } from '../system/git-sha.js';
 import type { LoadModelResult, ModelRef, ReleaseModelInput, ReleaseModelResult, WarmUpInput, WarmUpResult } from './types.js';
 import type { MemoryProbe } from '../memory/index.js';
+import { heartbeatWhile } from './keep-alive.js';
 
 export async function loadModelActivity(input: ModelRef): Promise<LoadModelResult> {
   const ctx = Context.current();
-  // Heartbeat while llama-swap starts the upstream (minutes for a big model), so a dead worker is seen.
-  const timer = setInterval(() => ctx.heartbeat({ loading: input.model }), 3_000);
-  try {
+  // llama-swap may take minutes to start the upstream of a big model.
+  return heartbeatWhile({ loading: input.model }, async () => {
     const ready = await ensureModelReady(input.endpoint, input.model, { signal: ctx.cancellationSignal, timeoutMs: 19 * 60_000 });
     return { loadSeconds: Math.round(ready.loadMs) / 1000, alreadyLoaded: ready.alreadyLoaded, warnings: ready.warnings };
-  } finally {
-    clearInterval(timer);
-  }
+  });
 }
 
 export async function warmUpActivity(input: WarmUpInput, memory: MemoryProbe): Promise<WarmUpResult> {
+  // The first token of a big model on a cold cache can take minutes.
+  return heartbeatWhile({ warmingUp: input.model }, () => warmUp(input, memory));
+}
+
+async function warmUp(input: WarmUpInput, memory: MemoryProbe): Promise<WarmUpResult> {
   const ctx = Context.current();
   let warmedUp = false;
   if (input.warmUp) {
@@ -45,6 +48,10 @@ export async function warmUpActivity(input: WarmUpInput, memory: MemoryProbe): P
 }
 
 export async function releaseModelActivity(input: ReleaseModelInput, memory: MemoryProbe): Promise<ReleaseModelResult> {
+  return heartbeatWhile({ releasing: input.model }, () => release(input, memory));
+}
+
+async function release(input: ReleaseModelInput, memory: MemoryProbe): Promise<ReleaseModelResult> {
   const snapshot = await memory('after', input);
   let unloaded = false;
   if (input.unload) {

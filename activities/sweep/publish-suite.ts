@@ -4,6 +4,7 @@
 // workflow history, never "now", so a retried publish builds the byte-identical envelope, the shard name
 // (hash of the canonical envelope) is the same, and the second publish writes nothing.
 import type { Envelope, EnvelopeResult } from '../../workflows/shared/envelope.js';
+import { heartbeatWhile } from './keep-alive.js';
 import { buildEnvelope } from '../envelope/build.js';
 import { SchemaError } from '../errors.js';
 import { publishEnvelope } from '../publish/publish.js';
@@ -42,7 +43,7 @@ function loadResult(load: LoadModelResult): EnvelopeResult {
 export async function publishSuiteActivity(input: PublishSuiteInput, defaultDataset: string | undefined): Promise<PublishSuiteResult> {
   const dataset = input.dataset ?? defaultDataset;
   try {
-    const outcome = await publishEnvelope(envelopeFor(input), dataset ? { datasetDir: dataset } : {});
+    const outcome = await heartbeatWhile({ publishing: `${input.run.suite} · ${input.run.model}` }, () => publishEnvelope(envelopeFor(input), dataset ? { datasetDir: dataset } : {}));
     return { shard: outcome.location, written: outcome.status === 'written', envelopeHash: outcome.hash };
   } catch (error) {
     // A suite that produced an invalid envelope will do so on every retry: the pair fails with the reasons
