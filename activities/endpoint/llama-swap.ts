@@ -84,11 +84,13 @@ export class UnknownModelError extends ConfigError {
     readonly served: string[],
     readonly endpoint: string,
     aliases: ReadonlyMap<string, string> = new Map(),
+    hint?: string,
   ) {
     super(
       `model "${model}" is not served by ${endpoint}; it serves: ` +
         (served.length ? served.join(', ') : '(no models listed on /v1/models)') +
-        (aliases.size ? ` (aliases: ${[...aliases].map(([alias, real]) => `${alias} → ${real}`).join(', ')})` : ''),
+        (aliases.size ? ` (aliases: ${[...aliases].map(([alias, real]) => `${alias} → ${real}`).join(', ')})` : '') +
+        (hint ? `; ${hint}` : ''),
     );
   }
 }
@@ -290,8 +292,12 @@ async function plainReady(root: string, model: string, options: ModelServerOptio
 }
 
 /**
- * The plain-server rule (see ensureModelReady): `served` is undefined when /v1/models did not answer 200.
- * Returns the served list and the warnings, or throws UnknownModelError.
+ * The plain-server rule (see ensureModelReady and docs/model-servers.md): `served` is undefined when
+ * /v1/models did not answer 200. A plain server answers requests for any id, so the id is checked here:
+ * it must be one the server lists, or — for a server listing one model under a file path, as llama-server
+ * without --alias does — that path's file name, with or without its extension. Anything else would
+ * publish one model's numbers under another's name: UnknownModelError, with what is served and how to
+ * serve it under the wanted name. Returns the served list and the warnings.
  */
 export function judgePlainModel(
   root: string,
@@ -306,13 +312,20 @@ export function judgePlainModel(
     };
   }
   if (served.length === 0 || served.includes(model)) return { served, warnings: [] };
-  if (served.length > 1) throw new UnknownModelError(model, served, root);
-  return {
-    served,
-    warnings: [
-      `plain server at ${root} serves "${served[0]}", not "${model}"; a plain server serves whatever it has loaded, so the run measures "${served[0]}"`,
-    ],
-  };
+  const [only] = served;
+  if (served.length === 1 && only !== undefined && namesFile(model, only)) {
+    return { served, warnings: [`plain server at ${root} serves "${only}"; measured as "${model}", its file name`] };
+  }
+  throw new UnknownModelError(model, served, root, new Map(), served.length === 1 ? PLAIN_ALIAS_HINT : undefined);
+}
+
+const PLAIN_ALIAS_HINT =
+  'a plain server answers any model id, so the id must be the one it lists (or that path\'s file name); serve it under the wanted id (llama-server --alias, vllm --served-model-name) or use the listed id';
+
+/** Whether `model` is the file name of the served path `served` (with or without its extension). */
+function namesFile(model: string, served: string): boolean {
+  const file = served.split(/[\\/]/).pop() ?? served;
+  return model === file || model === file.replace(/\.(gguf|safetensors|bin)$/i, '');
 }
 
 interface ProbeResult {

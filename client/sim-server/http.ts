@@ -43,12 +43,6 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   sendJson(res, status, { error: { code: status, message, type: err.type } }, extraHeaders);
 }
 
-/** llama-swap answers its own errors as text unless the client accepts JSON; mimic that. */
-export function sendSwapError(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
-  if ((req.headers.accept ?? '').includes('application/json')) sendJson(res, status, { error: message });
-  else sendText(res, status, message);
-}
-
 /** Reads the whole body (bounded); rejects with HttpError 413 when it is too large. */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

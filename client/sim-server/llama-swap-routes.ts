@@ -12,6 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.js';
 import { SIM_HEADER, sendError, sendJson, sendText } from './http.js';
+import { escapeHtml, sendGoJson, sendLoadFailure, sendSwapResponse, writeWhole } from './swap-answers.js';
 import { LoadError, type SimModel } from './model.js';
 import { handleInference } from './openai-routes.js';
 
@@ -20,28 +21,6 @@ export const ROUTE_UPSTREAM_HEALTH = '/upstream/{model}/health';
 export const ROUTE_UNLOAD_API = '/api/models/unload';
 export const ROUTE_UNLOAD_ONE_API = '/api/models/unload/{model}';
 export const ROUTE_UNLOAD = '/unload';
-
-/** What v250 answers when a load fails: its scheduler's error through swaputil.SendError's default case. */
-export const LOAD_FAILED_MESSAGE = 'unspecific error: upstream command exited prematurely';
-
-/** llama-swap's own error answer (swaputil.SendResponse): JSON unless the client's Accept asks for text. */
-export function sendSwapResponse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
-  const accept = req.headers.accept ?? '';
-  if (accept.includes('text/plain')) {
-    writeWhole(res, status, 'text/plain', `llama-swap: ${message}`);
-  } else if (accept.includes('text/html')) {
-    writeWhole(res, status, 'text/html', `<html><body><h1>llama-swap</h1><p>${escapeHtml(message)}</p></body></html>`);
-  } else {
-    writeWhole(res, status, 'application/json', JSON.stringify({ error: message, src: 'llama-swap' }));
-  }
-}
-
-/** The error a failed or cancelled load gives the waiting request (500, as v250's scheduler reports it). */
-export function sendLoadFailure(req: IncomingMessage, res: ServerResponse, error: LoadError): void {
-  // An unload during the load releases the waiters with "<router>: model unloaded" (FIFO.OnUnload).
-  const message = /unloaded while loading/.test(error.message) ? 'unspecific error: group: model unloaded' : LOAD_FAILED_MESSAGE;
-  sendSwapResponse(req, res, 500, message);
-}
 
 export function running(ctx: SimContext, req: IncomingMessage, res: ServerResponse): void {
   ctx.stats.request(ROUTE_RUNNING);
@@ -155,16 +134,6 @@ export function unloadAllLegacy(ctx: SimContext, res: ServerResponse): void {
   sendText(res, 200, 'OK');
 }
 
-function writeWhole(res: ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, [SIM_HEADER]: '1', ...extra, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-/** A JSON answer the way llama-swap's handlers write it (json.Encoder: trailing newline, no charset). */
-function sendGoJson(res: ServerResponse, status: number, body: unknown): void {
-  writeWhole(res, status, 'application/json', `${JSON.stringify(body)}\n`);
-}
-
 /** Go's http.Redirect: HTML body for GET, headers only otherwise. */
 function redirect(req: IncomingMessage, res: ServerResponse, location: string): void {
   const getOrHead = req.method === 'GET' || req.method === 'HEAD';
@@ -178,6 +147,3 @@ function redirect(req: IncomingMessage, res: ServerResponse, location: string): 
   writeWhole(res, status, 'text/html; charset=utf-8', body, { location });
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c] ?? c);
-}

@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.js';
 import { decideFaults } from './faults.js';
 import { Generation } from './generation.js';
-import { HttpError, readJsonBody, sendError, sendJson, sendSwapError } from './http.js';
+import { HttpError, readJsonBody, sendError, sendJson } from './http.js';
+import { sendGoJson, sendLoadFailure, sendSwapResponse } from './swap-answers.js';
 import { LoadError, PURPOSE_JITTER, type SimModel } from './model.js';
 import { planReply, type ReplyPlan } from './reply.js';
 import { parseChatRequest, parseCompletionRequest, type SimRequest } from './request.js';
@@ -21,12 +22,23 @@ export function listModels(ctx: SimContext, res: ServerResponse): void {
   ctx.stats.request(ROUTE_MODELS);
   const created = Math.floor(Date.now() / 1000);
   const data = ctx.pool.order.map((m) => {
-    const entry: Record<string, unknown> = { id: m.spec.id, object: 'model', created, owned_by: 'nightshift-simulator' };
+    const entry: Record<string, unknown> = { id: m.spec.id, object: 'model', created, owned_by: ctx.plain ? 'nightshift-simulator' : 'llama-swap' };
     if (m.spec.name) entry.name = m.spec.name;
+    // Always says "simulated", also where llama-swap would show its config's description (or none).
     entry.description = m.spec.description ? `${m.spec.description} (simulated)` : 'simulated model (nightshift sim-server)';
+    if (!ctx.plain) {
+      // As v250 lists its models: its own metadata, and loaded while the process is not stopped.
+      entry.meta = { llamaswap: { type: 'model' } };
+      entry.status = { value: m.state === 'stopped' ? 'unloaded' : 'loaded' };
+    }
     return entry;
   });
-  sendJson(res, 200, { object: 'list', data });
+  if (ctx.plain) {
+    sendJson(res, 200, { object: 'list', data });
+    return;
+  }
+  data.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+  sendGoJson(res, 200, { object: 'list', data });
 }
 
 /** The model a request is for, or undefined after answering the error. */
@@ -35,7 +47,8 @@ function resolveModel(ctx: SimContext, req: IncomingMessage, res: ServerResponse
   if (ctx.plain) return ctx.pool.order[0];
   const model = ctx.pool.get(name);
   if (!model) {
-    sendSwapError(req, res, 400, `could not find suitable inference handler for ${name} (simulated models: ${ctx.pool.ids().join(', ')})`);
+    // v250's router finds no model of that name (swaputil.ErrNoRouterFound).
+    sendSwapResponse(req, res, 404, 'no router for requested model');
   }
   return model;
 }
@@ -89,7 +102,7 @@ export async function handleInference(
       await ctx.pool.ensureLoaded(model);
     } catch (error) {
       if (!(error instanceof LoadError)) throw error;
-      sendSwapError(req, res, 502, `unable to start process: ${error.message}`);
+      sendLoadFailure(req, res, error);
       ctx.stats.failed(model.spec.id);
       ctx.requestEnded(model);
       return;
@@ -127,7 +140,7 @@ export async function handleInference(
     if (model.state !== 'ready') {
       // Unloaded while this request queued for a slot: its "process" is gone.
       model.releaseSlot();
-      sendSwapError(req, res, 502, `${model.spec.id} was unloaded while the request waited for a decode slot`);
+      sendSwapResponse(req, res, 502, `${model.spec.id} was unloaded while the request waited for a decode slot`);
       ctx.stats.failed(model.spec.id);
       ctx.requestEnded(model);
       return;

@@ -1,7 +1,8 @@
 // The simulated endpoint: an OpenAI- and llama-swap-compatible HTTP server whose "models" are timing
 // and text simulations. It is a product feature (demos, load-generator calibration, fault tests), never
-// a model: ids start with "sim-", every response carries `x-nightshift-simulated: 1` and /v1/models says
-// owned_by "nightshift-simulator".
+// a model: ids start with "sim-", every response carries `x-nightshift-simulated: 1` and every /v1/models
+// entry is described as simulated (owned_by "nightshift-simulator" in plain mode; "llama-swap" in
+// llama-swap mode, as the real one says).
 //
 //   const sim = await startSimServer({ config: 'configs/sim/demo.toml', port: 0 });
 //   sim.url  // http://127.0.0.1:PORT   …   sim.stats()   …   await sim.close()

@@ -109,11 +109,11 @@ describe('fault injection', () => {
     ).rejects.toThrow();
   });
 
-  it('fails loads with 502 like llama-swap, then recovers when the fault is cleared via /sim/faults', async () => {
+  it('fails loads with 500 like llama-swap v250, then recovers when the fault is cleared via /sim/faults', async () => {
     server = await sim({ models: [model('sim-broken', { load_ms: 20, faults: { load_fail_rate: 1 } })] });
     const res = await postJson(`${server.url}/v1/chat/completions`, ask('sim-broken'));
-    expect(res.status).toBe(502);
-    expect(await res.text()).toContain('unable to start process: simulated load failure for sim-broken');
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: 'unspecific error: upstream command exited prematurely', src: 'llama-swap' });
     expect(((await (await fetch(`${server.url}/running`)).json()) as { running: unknown[] }).running).toEqual([]);
     const healed = await postJson(`${server.url}/sim/faults`, { model: 'sim-broken', faults: {} });
     expect(healed.status).toBe(200);

@@ -210,10 +210,10 @@ describe('bad requests', () => {
     });
   }
 
-  it('400 with the served models for an unknown model, 404 for an unknown route', async () => {
+  it('404 for an unknown model, as llama-swap v250 answers it, and for an unknown route', async () => {
     const res = await postJson(`${server.url}/v1/chat/completions`, { model: 'gpt-4', messages: [{ role: 'user', content: 'x' }] });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('could not find suitable inference handler for gpt-4 (simulated models: sim-a, sim-zero)');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'no router for requested model', src: 'llama-swap' });
     const nf = await fetch(`${server.url}/v1/embeddings`);
     expect(nf.status).toBe(404);
     expect(nf.headers.get('x-nightshift-simulated')).toBe('1');
@@ -232,12 +232,13 @@ describe('bad requests', () => {
 });
 
 describe('models list and determinism', () => {
-  it('lists every configured model as owned by the simulator', async () => {
+  it('lists every configured model as llama-swap v250 does, each described as simulated', async () => {
     const res = await fetch(`${server.url}/v1/models`);
-    const body = (await res.json()) as { object: string; data: Array<{ id: string; owned_by: string }> };
+    const body = (await res.json()) as { object: string; data: Array<{ id: string; owned_by: string; description: string; status: { value: string } }> };
     expect(body.object).toBe('list');
     expect(body.data.map((m) => m.id)).toEqual(['sim-a', 'sim-zero']);
-    expect(body.data.every((m) => m.owned_by === 'nightshift-simulator')).toBe(true);
+    expect(body.data.every((m) => m.owned_by === 'llama-swap' && m.description.includes('simulated'))).toBe(true);
+    expect(body.data.every((m) => ['loaded', 'unloaded'].includes(m.status.value))).toBe(true);
   });
 
   it('gives the same bytes for the same request sequence and seed (timing fields aside)', async () => {

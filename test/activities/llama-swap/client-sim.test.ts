@@ -35,13 +35,14 @@ describe('against the simulated endpoint in llama-swap mode', () => {
 
   it('detects llama-swap and lists its models', async () => {
     expect(await detectEndpointMode(sim.url)).toBe('llama-swap');
-    expect(await listModels(sim.url)).toEqual([A, B]);
+    // Sorted by id, as llama-swap v250 lists them.
+    expect(await listModels(sim.url)).toEqual([A, B].sort());
     expect(await runningModels(sim.url)).toEqual([]);
   });
 
   it('loads through /upstream/<model>/health, waits for "ready", and measures the load', async () => {
     const ready = await ensureModelReady(sim.url, A);
-    expect(ready).toMatchObject({ mode: 'llama-swap', alreadyLoaded: false, served: [A, B], warnings: [] });
+    expect(ready).toMatchObject({ mode: 'llama-swap', alreadyLoaded: false, served: [A, B].sort(), warnings: [] });
     expect(ready.loadMs).toBeGreaterThan(0);
     expect((await runningModels(sim.url)).map((r) => [r.model, r.state])).toEqual([[A, 'ready']]);
     expect(sim.stats().models[A]!.loads).toBe(1);
@@ -62,8 +63,8 @@ describe('against the simulated endpoint in llama-swap mode', () => {
   it('refuses an unknown model, listing what is served', async () => {
     const error = await ensureModelReady(sim.url, 'sim-nope').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownModelError);
-    expect((error as UnknownModelError).served).toEqual([A, B]);
-    expect((error as Error).message).toBe(`model "sim-nope" is not served by ${sim.url}; it serves: ${A}, ${B}`);
+    expect((error as UnknownModelError).served).toEqual([A, B].sort());
+    expect((error as Error).message).toBe(`model "sim-nope" is not served by ${sim.url}; it serves: ${[A, B].sort().join(', ')}`);
     expect((error as UnknownModelError).exitCode).toBe(2);
   });
 
@@ -97,11 +98,10 @@ describe('against the simulated endpoint as a plain server', () => {
     });
   });
 
-  it('proceeds with a warning when the one served model has another id', async () => {
-    const ready = await ensureModelReady(sim.url, 'mlx-community/Qwen3-8B-4bit');
-    expect(ready.mode).toBe('plain');
-    expect(ready.warnings).toHaveLength(1);
-    expect(ready.warnings[0]).toContain(`serves "${A}"`);
+  it('refuses an id the one served model does not have: its numbers would be published under another name', async () => {
+    await expect(ensureModelReady(sim.url, 'mlx-community/Qwen3-8B-4bit')).rejects.toThrow(
+      `model "mlx-community/Qwen3-8B-4bit" is not served by ${sim.url}; it serves: ${A}; a plain server answers any model id`,
+    );
   });
 
   it('cannot unload and has no running list, and says so', async () => {
@@ -116,6 +116,14 @@ describe('plain-server rule', () => {
     expect(() => judgePlainModel('http://h', 'llama3:8b', ['qwen2.5:7b', 'gemma3:4b'], 200)).toThrow(
       'model "llama3:8b" is not served by http://h; it serves: qwen2.5:7b, gemma3:4b',
     );
+  });
+
+  it('accepts the file name of a single served path (llama-server without --alias), with a warning', () => {
+    const path = '/models/gemma-3-270m-q4_k_m.gguf';
+    for (const id of ['gemma-3-270m-q4_k_m', 'gemma-3-270m-q4_k_m.gguf']) {
+      expect(judgePlainModel('http://h', id, [path], 200).warnings).toEqual([`plain server at http://h serves "${path}"; measured as "${id}", its file name`]);
+    }
+    expect(() => judgePlainModel('http://h', 'gemma-3-270m', [path], 200)).toThrow(/is not served by http:\/\/h; it serves: \/models\/gemma-3-270m-q4_k_m\.gguf; .*llama-server --alias/);
   });
 
   it('accepts a listed model and warns when /v1/models is missing', () => {

@@ -4,10 +4,9 @@
 // messages must agree word for word. The requests run in the same order against both, so the model
 // states (stopped, starting, ready) match too.
 //
-// Known differences, outside the llama-swap routes (client/sim-server/openai-routes.ts): an unknown model
-// on POST /v1/chat/completions (v250: 404 {"error":"no router for requested model","src":"llama-swap"}),
-// a failed load on the /v1 routes (v250: 500 as below) and the /v1/models entries (v250 adds
-// meta.llamaswap and status). They are listed as todo below.
+// The /v1 routes in llama-swap mode too: an unknown model, a failed load, and the /v1/models entries.
+// One known difference: the simulator always describes its models as simulated, so its entries carry a
+// `description` where llama-swap shows the config's (none here).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,7 +220,25 @@ describe('nightshift sim-server answers llama-swap routes as the real llama-swap
     expect(await sameBody('/running')).toEqual({ running: [] });
   });
 
-  it.todo('an unknown model on POST /v1/chat/completions: 404 "no router for requested model" (openai-routes.ts)');
-  it.todo('a failed load on POST /v1/chat/completions: 500 "unspecific error: …" (openai-routes.ts)');
-  it.todo('/v1/models entries carry meta.llamaswap and status in llama-swap mode (openai-routes.ts)');
+  it('an unknown model on POST /v1/chat/completions: 404 "no router for requested model"', async () => {
+    const body = { model: 'sim-conf-nope', messages: [{ role: 'user', content: 'hi' }] };
+    expect(await sameBody('/v1/chat/completions', { method: 'POST', body })).toEqual({ error: 'no router for requested model', src: 'llama-swap' });
+    expect(await sameBody('/v1/chat/completions', { method: 'POST', body, accept: 'text/plain' })).toBe('llama-swap: no router for requested model');
+  });
+
+  it('a failed load on POST /v1/chat/completions: 500 with llama-swap\'s error', async () => {
+    const body = { model: BROKEN, messages: [{ role: 'user', content: 'hi' }] };
+    expect(await sameBody('/v1/chat/completions', { method: 'POST', body })).toEqual({ error: 'unspecific error: upstream command exited prematurely', src: 'llama-swap' });
+  });
+
+  it('/v1/models: every model once, sorted, with meta.llamaswap and its load status', async () => {
+    await both(`/upstream/${A}/health`);
+    const [r, s] = await both('/v1/models');
+    type Entry = Record<string, unknown> & { id: string };
+    const strip = (body: unknown) => (body as { data: Entry[] }).data.map(({ created: _c, description: _d, ...rest }) => rest);
+    const real = strip(bodyOf(r));
+    expect(strip(bodyOf(s))).toEqual(real);
+    expect(real.find((m) => m.id === A)).toMatchObject({ owned_by: 'llama-swap', meta: { llamaswap: { type: 'model' } }, status: { value: 'loaded' } });
+    expect(real.find((m) => m.id === B)?.status).toEqual({ value: 'unloaded' });
+  });
 });
