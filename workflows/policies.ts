@@ -96,6 +96,12 @@ export const LEASE: ActivityOptions = {
   retry: { ...transientRetry, maximumAttempts: 10 },
 };
 
+/** Asking the server who polls a queue: a few seconds (it asks again for ~6 s before saying nobody does). */
+export const POLLERS: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { ...transientRetry, maximumAttempts: 5 },
+};
+
 /** Asking the orchestration worker for its defaults is local and instant. */
 export const ENVIRONMENT: ActivityOptions = {
   startToCloseTimeout: '30s',

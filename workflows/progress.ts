@@ -68,6 +68,24 @@ export interface SweepProgress {
   retryOf?: string;
   /** Retries queued through the retryFailedSuites update that have not run yet. */
   queuedRetries: Array<{ model: string; suite: string }>;
+  /** A fleet sweep: one entry per host (its models are in the host's own sweep, `workflowId`); `models`
+   * is then empty and `counts`, `totals` and `failures` cover every host. */
+  hosts?: HostProgress[];
+}
+
+/** One host of a fleet sweep, as the fleet's progress query and result show it. */
+export interface HostProgress {
+  name: string;
+  hostQueue: string;
+  endpoint: string;
+  /** The host's own sweep (a hostSweep workflow): query it for its models. */
+  workflowId: string;
+  state: 'running' | 'completed' | 'failed' | 'cancelled';
+  totals: { models: number; pairs: number };
+  /** Finished pairs of the host (known when its sweep ended; 0 while it runs). */
+  counts: PairCounts;
+  /** Why the whole host failed (e.g. no worker polls its queue), when it did. */
+  error?: string;
 }
 
 /** The sweep's result: its final progress (first page of models, counts, failures). */

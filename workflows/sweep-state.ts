@@ -14,6 +14,8 @@ export const DEFAULT_PAGE = 100;
 export interface FailedPair {
   model: string;
   suite: string;
+  /** The fleet host the pair ran on (fleet sweeps only). */
+  host?: string;
   /** First line of the reason, clipped. */
   error: string;
 }

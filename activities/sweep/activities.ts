@@ -10,7 +10,7 @@ import { runSuiteActivity } from './run-suite.js';
 import { failFastOnBadInput } from './failures.js';
 import type { SuiteCatalog } from '../suites/catalog.js';
 import type { InputProblem } from '../../workflows/shared/sweep-input.js';
-import { checkSweep } from './check-sweep.js';
+import { checkSweep, hostQueuePolled } from './check-sweep.js';
 import { requestHostLease, workflowIsOpen } from './temporal-ops.js';
 import { defaultDatasetDir } from '../dataset/location.js';
 import type {
@@ -62,6 +62,7 @@ export function createSweepActivities(options: SweepActivityOptions) {
       }),
     requestHostLease: (request: { hostQueue: string; holder: string }): Promise<void> => requestHostLease(server().client, request),
     workflowIsOpen: (workflowId: string): Promise<boolean> => workflowIsOpen(server().client, workflowId),
+    hostQueuePolled: (queue: string): Promise<boolean> => hostQueuePolled(server(), queue),
     sweepEnvironment: (): Promise<SweepEnvironment> => Promise.resolve({ hostQueue: options.hostQueue, searchAttributes: options.searchAttributes }),
   };
 }
@@ -70,4 +71,4 @@ export type SweepActivities = ReturnType<typeof createSweepActivities>;
 /** Activities that touch the model server: registered only on the host worker. */
 export const HOST_ACTIVITIES = ['loadModel', 'warmUp', 'runSuite', 'releaseModel'] as const;
 /** Light activities: registered on the orchestration worker. */
-export const ORCHESTRATION_ACTIVITIES = ['publishSuite', 'checkSweep', 'sweepEnvironment', 'requestHostLease', 'workflowIsOpen'] as const;
+export const ORCHESTRATION_ACTIVITIES = ['publishSuite', 'checkSweep', 'sweepEnvironment', 'requestHostLease', 'workflowIsOpen', 'hostQueuePolled'] as const;

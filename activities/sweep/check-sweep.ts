@@ -6,6 +6,7 @@
 import { isRecord } from '../../workflows/shared/records.js';
 import { SUITES } from '../../workflows/shared/envelope.js';
 import { validateSweepInput, type InputProblem } from '../../workflows/shared/sweep-input.js';
+import { isFleetInput, validateFleetInput } from '../../workflows/shared/fleet-input.js';
 import { ConfigError, InputError, type ConfigProblem } from '../errors.js';
 import { checkOutputDirectory } from '../files/output-path.js';
 import { PROJECT_ROOT } from '../project-root.js';
@@ -31,11 +32,13 @@ export const SWEEP_INPUT = 'sweep input';
 
 /** Every problem of a sweep: input keys under source SWEEP_INPUT, config files by file and line. */
 export async function sweepProblems(raw: unknown, options: CheckSweepOptions = {}): Promise<ConfigProblem[]> {
-  const checked = validateSweepInput(raw);
+  const fleet = isFleetInput(raw);
+  const checked = fleet ? validateFleetInput(raw) : validateSweepInput(raw);
   const problems: ConfigProblem[] = checked.ok ? [] : checked.problems.map((p) => ({ source: SWEEP_INPUT, key: p.field, message: p.message }));
   if (!isRecord(raw)) return problems;
   const hostQueue = typeof raw.hostQueue === 'string' && raw.hostQueue !== '' ? raw.hostQueue : options.defaultHostQueue;
-  if (options.temporal && hostQueue !== undefined && !(await hostQueuePolled(options.temporal, hostQueue))) {
+  // A fleet goes on without a host that is down (its pairs fail saying so); a single host must be up.
+  if (!fleet && options.temporal && hostQueue !== undefined && !(await hostQueuePolled(options.temporal, hostQueue))) {
     problems.push({
       source: SWEEP_INPUT,
       key: 'hostQueue',
@@ -70,7 +73,7 @@ export async function sweepProblems(raw: unknown, options: CheckSweepOptions = {
 
 /** Whether a worker polled `queue` recently. A worker that has just started may not have polled yet, so
  * an empty answer is asked again for a few seconds before it counts. */
-async function hostQueuePolled(temporal: { client: Client; namespace: string }, queue: string): Promise<boolean> {
+export async function hostQueuePolled(temporal: { client: Client; namespace: string }, queue: string): Promise<boolean> {
   for (let attempt = 0; attempt < 6; attempt++) {
     if ((await activityPollers(temporal.client, temporal.namespace, queue)).length > 0) return true;
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSweep } from '../../activities/sweep/check-sweep.js';
 import { SWEEP_DEFAULTS, validateSweepInput } from '../../workflows/shared/sweep-input.js';
+import { isFleetInput, validateFleetInput } from '../../workflows/shared/fleet-input.js';
 import { modelSlug } from '../../workflows/shared/slug.js';
 import { fitKeywordList } from '../../workflows/definitions.js';
 
@@ -83,5 +84,60 @@ describe('child ids and search attribute limits', () => {
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(models.length);
     expect(JSON.stringify(kept).length).toBeLessThan(2048);
+  });
+});
+
+describe('validateFleetInput', () => {
+  const hosts = [
+    { name: 'studio', hostQueue: 'q-studio', endpoint: 'http://studio:11434' },
+    { name: 'linux', hostQueue: 'q-linux', endpoint: 'http://linux:8080/', models: ['m-linux'] },
+  ];
+
+  it('splits a fleet into one plain sweep per host, each tagged with its host', () => {
+    const r = validateFleetInput({ hosts, models: ['m-a', 'm-b'], suites: ['ttft'], tags: { rig: 'lab' }, suiteAttempts: 2 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.hosts.map((h) => [h.name, h.hostQueue, h.endpoint, h.resolved.models])).toEqual([
+      ['studio', 'q-studio', 'http://studio:11434', ['m-a', 'm-b']],
+      ['linux', 'q-linux', 'http://linux:8080', ['m-linux']],
+    ]);
+    expect(r.hosts.map((h) => h.resolved.tags)).toEqual([{ rig: 'lab', host: 'studio' }, { rig: 'lab', host: 'linux' }]);
+    expect(r.hosts.every((h) => h.resolved.suiteAttempts === 2)).toBe(true);
+    expect(isFleetInput({ hosts })).toBe(true);
+    expect(isFleetInput({ models: ['m'] })).toBe(false);
+  });
+
+  it('lists every problem once, under the field the user wrote', () => {
+    const r = validateFleetInput({
+      hosts: [{ name: 'a b', hostQueue: 'q', endpoint: 'nope', extra: 1 }, { name: 'c', hostQueue: 'q', endpoint: 'http://c:1', models: [] }, { name: 'd', endpoint: 'http://d:1' }],
+      endpoint: 'http://x:1',
+      suites: ['ttft', 'bogus'],
+      tags: { host: 'x' },
+    });
+    expect(r.ok).toBe(false);
+    const fields = r.problems.map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(['endpoint', 'tags.host', 'hosts[0].extra', 'hosts[0].name', 'hosts[0].models', 'hosts[0].endpoint', 'hosts[1].hostQueue', 'hosts[1].models', 'hosts[2].hostQueue', 'suites[1]']));
+    // The shared problem (an unknown suite) is reported once, not once per host.
+    expect(fields.filter((f) => f === 'suites[1]')).toHaveLength(1);
+  });
+
+  it('sends pairs to the hosts that have their model, or to the host they name', () => {
+    const r = validateFleetInput({ hosts, models: ['m-a'], suites: ['ttft', 'throughput'], pairs: [{ model: 'm-a', suite: 'ttft' }, { model: 'm-linux', suite: 'throughput', host: 'linux' }] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.hosts.map((h) => [h.name, h.resolved.pairs])).toEqual([
+      ['studio', [{ model: 'm-a', suite: 'ttft' }]],
+      ['linux', [{ model: 'm-linux', suite: 'throughput' }]],
+    ]);
+    const bad = validateFleetInput({ hosts, models: ['m-a'], suites: ['ttft'], pairs: [{ model: 'm-z', suite: 'ttft' }, { model: 'm-a', suite: 'ttft', host: 'mac' }] });
+    expect(bad.problems).toEqual(expect.arrayContaining([
+      { field: 'pairs[0].model', message: '"m-z" is not a model of any host' },
+      { field: 'pairs[1].host', message: '"mac" is not one of the hosts (studio, linux)' },
+    ]));
+  });
+
+  it('the early check reads a fleet like a plain sweep: suite configs once, no poller demand', async () => {
+    const problems = await checkSweep({ hosts, models: ['m-a'], suites: ['ttft'], suiteConfig: { ttft: { max_tokens: 'many' } } });
+    expect(problems).toEqual([{ field: 'suiteConfig.ttft.max_tokens', message: 'must be integer (got string "many")' }]);
   });
 });
