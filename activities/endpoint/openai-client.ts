@@ -3,12 +3,16 @@
 // a default connection limit), the monotonic clock sampled once per network read, SSE parsed
 // incrementally by eventsource-parser, and nothing per token kept beyond the assembled text (gaps go to
 // a callback). Every failure is an EndpointError with a stable class and the server's message.
+// A request whose connection dies before any response byte is sent once more on a new connection and
+// the retry counted on its record; streamed requests to a server that closes after streams ask for
+// `Connection: close` (why: connection-reuse.ts).
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Client, Pool, type Dispatcher } from 'undici';
 import { createParser, type ParseError } from 'eventsource-parser';
-import { ChatAssembler, type AssembledChat, type ToolCall, type Usage } from './chat-assembler.js';
+import { ChatAssembler, type AssembledChat, type ServerTimings, type ToolCall, type Usage } from './chat-assembler.js';
 import { errorMessage, InputError } from '../errors.js';
 import { EndpointError, errorClassForStatus, isUnreachable } from './errors.js';
+import { CloseAfterStreams, diedBeforeResponse } from './connection-reuse.js';
 import { emptyRecord, type RequestRecord } from './request-record.js';
 import { observeRequest, WireTimes } from './wire-times.js';
 import { RawCapture, type RawResponseBody } from './raw-capture.js';
@@ -91,6 +95,9 @@ export interface OpenAIClientOptions {
 export interface OpenAIClient {
   readonly baseUrl: string;
   chatCompletion(request: ChatCompletionRequest, options?: ChatCallOptions): Promise<ChatCompletionResult>;
+  /** True once the server was seen closing the connection after a streamed reply (streamed requests
+   * then ask for `Connection: close`). */
+  readonly closesAfterStreams: boolean;
   close(): Promise<void>;
 }
 
@@ -122,14 +129,14 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const defaultTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const pool = new Pool(origin, {
-    connections: Math.max(1, options.connections ?? 1),
+  const connectionOptions = {
     connect: { timeout: connectTimeoutMs },
     // Our own per-request timer covers the whole request; undici's idle timers would only cut it short.
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: 30_000,
-  });
+  };
+  const pool = new Pool(origin, { ...connectionOptions, connections: Math.max(1, options.connections ?? 1) });
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'text/event-stream, application/json',
@@ -137,6 +144,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
     ...options.headers,
   };
   const path = `${apiPrefix}/chat/completions`;
+  const closes = new CloseAfterStreams();
 
   async function chatCompletion(request: ChatCompletionRequest, call: ChatCallOptions = {}): Promise<ChatCompletionResult> {
     const stream = request.stream !== false;
@@ -154,18 +162,51 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
     };
     if (call.signal?.aborted) onAbort();
     call.signal?.addEventListener('abort', onAbort, { once: true });
+    // A function, not an inline test: `ended` is set by the timer and the abort listener while a request
+    // is awaited, which control-flow narrowing cannot see.
+    const stoppedByUs = (): boolean => ended !== undefined;
 
     const sentAt = performance.now();
     const record = emptyRecord(call.intendedSendAt ?? sentAt, sentAt);
     const assembler = new ChatAssembler();
-    const wire = new WireTimes(stream);
-    let release: (() => void) | undefined;
+    let wire = new WireTimes(stream);
+    const releases: Array<() => void> = [];
     let capture: RawCapture | undefined;
+    const send = (dispatcher: Dispatcher, times: WireTimes): Promise<Dispatcher.ResponseData> => {
+      const observed = observeRequest(times);
+      releases.push(observed.release);
+      // `reset` asks for Connection: close, so a server that drops connections after streams never
+      // gets a second request on one.
+      const reset = stream && closes.seen ? { reset: true } : {};
+      return dispatcher.request({ method: 'POST', path, headers: { ...headers, ...observed.header }, body, signal: controller.signal, ...reset });
+    };
     try {
       if (ended) throw new EndpointError('aborted', 'request aborted before it was sent');
-      const observed = observeRequest(wire);
-      release = observed.release;
-      const response = await pool.request({ method: 'POST', path, headers: { ...headers, ...observed.header }, body, signal: controller.signal });
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await send(pool, wire);
+      } catch (error) {
+        if (stoppedByUs() || wire.headersAt !== undefined || !diedBeforeResponse(error)) throw error;
+        // No byte of a response came back: the connection was dead (a server that closed a kept-alive
+        // connection we reused) or died before the server answered. Once more, on a connection of its own.
+        record.connectionRetries++;
+        if (wire.reusedSocket) closes.noteStaleReuse();
+        wire = new WireTimes(stream);
+        const fresh = new Client(origin, connectionOptions);
+        try {
+          response = await send(fresh, wire);
+        } catch (retryError) {
+          if (stoppedByUs() || isUnreachable(retryError) || wire.headersAt !== undefined) throw retryError;
+          throw new EndpointError(
+            'connection_lost',
+            `no response from ${origin}: the connection closed before any response byte, also on a new connection (${errorMessage(retryError)})`,
+            { cause: retryError },
+          );
+        } finally {
+          // Closes once this request's response has been read; takes no new requests.
+          void fresh.close().catch(() => undefined);
+        }
+      }
       if (wire.sentAt !== undefined) record.sentAt = wire.sentAt;
       record.firstByteAt = wire.headersAt ?? performance.now();
       record.status = response.statusCode;
@@ -185,6 +226,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
         // reader sees) rather than inside it: a request that captures nothing runs the reader unchanged.
         if (capture) response.body.on('data', capture.add.bind(capture));
         await readStream(response.body, assembler, record, maxBytes, call.onTokenGap, wire);
+        closes.watch(wire.socket);
       } else {
         // Non-streamed, or a server that ignored `stream: true` and answered with one JSON body.
         const text = await readCapped(response.body, maxBytes, false, capture);
@@ -204,6 +246,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
       }
       const result = assembler.result();
       fillTokens(record, result.usage, request, result);
+      fillServerTimings(record, result.timings);
       record.finishReason = result.finishReason;
       return capture ? { ...result, streamed: stream, record, raw: capture.result() } : { ...result, streamed: stream, record };
     } catch (error) {
@@ -215,7 +258,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
       record.status ??= failure.status;
       throw failure;
     } finally {
-      release?.();
+      for (const release of releases) release();
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
     }
@@ -224,6 +267,9 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAIClient {
   return {
     baseUrl: `${origin}${apiPrefix}`,
     chatCompletion,
+    get closesAfterStreams() {
+      return closes.seen;
+    },
     close: () => pool.close(),
   };
 }
@@ -296,6 +342,7 @@ function readStream(
       }
       if (effect.content && record.firstContentAt === undefined) record.firstContentAt = now;
       lastTokenAt = now;
+      record.lastTokenAt = now;
     },
     onError(error: ParseError) {
       if (failure) return;
@@ -424,6 +471,16 @@ function fillTokens(record: RequestRecord, usage: Usage | undefined, request: Ch
   record.promptTokens = Math.ceil(promptChars / 4);
   const outputChars = result.content.length + result.reasoning.length + result.toolCalls.reduce((n, t) => n + t.function.arguments.length, 0);
   record.completionTokens = record.tokenChunks > 0 ? record.tokenChunks : Math.ceil(outputChars / 4);
+}
+
+/** llama.cpp's prompt timing (the simulated endpoint sends the same fields); other servers send none. */
+function fillServerTimings(record: RequestRecord, timings: ServerTimings | undefined): void {
+  const ms = timings?.prompt_ms;
+  const n = timings?.prompt_n;
+  if (typeof ms === 'number' && typeof n === 'number' && Number.isFinite(ms) && Number.isFinite(n) && ms >= 0 && n >= 0) {
+    record.serverPromptMs = ms;
+    record.serverPromptTokens = n;
+  }
 }
 
 function clip(s: string, n = 120): string {

@@ -1,6 +1,6 @@
 // What the client measured about one request. All times are milliseconds on the monotonic
 // `performance.now()` clock of this process (never wall-clock, which can jump), so differences between
-// them are exact. Inter-token gaps are not kept as an array: the caller gets each gap through
+// them are exact. Inter-chunk gaps are not kept as an array: the caller gets each gap through
 // `onTokenGap` (a load generator records it straight into a histogram) and the record keeps only their
 // count, sum and maximum — memory stays constant however long the reply is.
 import type { EndpointErrorClass } from './errors.js';
@@ -15,12 +15,15 @@ export interface RequestRecord {
   firstByteAt?: number;
   /** When the first generated token arrived: content, reasoning or tool-call text. */
   firstTokenAt?: number;
+  /** When the last generated token arrived (the read that carried it). */
+  lastTokenAt?: number;
   /** When the first visible content token arrived (after any reasoning). */
   firstContentAt?: number;
   /** When the response ended (completely, or by failure). */
   endAt: number;
-  /** Chunks that carried generated text; each is one token on the servers we target. */
+  /** Network reads (after SSE parsing) that carried generated text. A read may carry several tokens. */
   tokenChunks: number;
+  /** Gaps between consecutive token-carrying reads: count, sum and largest, in ms. */
   gapCount: number;
   gapSumMs: number;
   gapMaxMs: number;
@@ -28,6 +31,13 @@ export interface RequestRecord {
   promptTokens?: number;
   completionTokens?: number;
   tokensEstimated: boolean;
+  /** The server's own prompt-processing time and the prompt tokens it processed for it (llama.cpp
+   * `timings.prompt_ms` / `prompt_n`: tokens served from its prompt cache are not in prompt_n). */
+  serverPromptMs?: number;
+  serverPromptTokens?: number;
+  /** Times the request was sent again on a new connection because its first connection failed before
+   * any response byte (0 or 1): the server had closed a kept-alive connection we were reusing. */
+  connectionRetries: number;
   finishReason?: string;
   status?: number;
   errorClass?: EndpointErrorClass;
@@ -43,6 +53,7 @@ export function emptyRecord(intendedSendAt: number, sentAt: number): RequestReco
     gapSumMs: 0,
     gapMaxMs: 0,
     tokensEstimated: false,
+    connectionRetries: 0,
   };
 }
 
@@ -55,18 +66,44 @@ export function endToEndMs(r: RequestRecord): number {
   return r.endAt - r.sentAt;
 }
 
-/** Decode speed excluding the first token: (completion tokens − 1) over the time after the first token. */
-export function decodeTokensPerSecond(r: RequestRecord): number | undefined {
+/** Inter-token latency of one request: (last token time − first token time) ÷ (completion tokens − 1),
+ * with the server's token count. Unlike the gaps between network reads, several tokens arriving in one
+ * read do not count as zero-length gaps. */
+export function interTokenLatencyMs(r: RequestRecord): number | undefined {
   if (r.firstTokenAt === undefined || r.completionTokens === undefined || r.completionTokens < 2) return undefined;
-  const ms = r.endAt - r.firstTokenAt;
-  return ms > 0 ? ((r.completionTokens - 1) * 1000) / ms : undefined;
+  const span = (r.lastTokenAt ?? r.endAt) - r.firstTokenAt;
+  return span > 0 ? span / (r.completionTokens - 1) : undefined;
 }
 
-/** Prefill speed: prompt tokens over the time to first token. */
+/** Decode speed excluding the first token: (completion tokens − 1) over the time from the first to the
+ * last token (1000 ÷ interTokenLatencyMs). */
+export function decodeTokensPerSecond(r: RequestRecord): number | undefined {
+  const itl = interTokenLatencyMs(r);
+  return itl === undefined ? undefined : 1000 / itl;
+}
+
+/** Prefill speed: from the server's own prompt timing where it sent one (prompt_n ÷ prompt_ms), else
+ * prompt tokens ÷ the client's TTFT (which then also holds any time spent queued). */
 export function prefillTokensPerSecond(r: RequestRecord): number | undefined {
+  if (r.serverPromptMs !== undefined && r.serverPromptTokens !== undefined) {
+    return r.serverPromptMs > 0 && r.serverPromptTokens > 0 ? (r.serverPromptTokens * 1000) / r.serverPromptMs : undefined;
+  }
   const ttft = timeToFirstTokenMs(r);
   if (ttft === undefined || ttft <= 0 || r.promptTokens === undefined) return undefined;
   return (r.promptTokens * 1000) / ttft;
+}
+
+/** Whether prefillTokensPerSecond came from the server's timings. */
+export function prefillFromServer(r: RequestRecord): boolean {
+  return r.serverPromptMs !== undefined && r.serverPromptTokens !== undefined;
+}
+
+/** Time before the server started on the prompt: client TTFT − the server's prompt_ms, at least 0
+ * (network, HTTP handling and waiting for a free slot). Undefined without server timings. */
+export function queueMs(r: RequestRecord): number | undefined {
+  const ttft = timeToFirstTokenMs(r);
+  if (ttft === undefined || r.serverPromptMs === undefined) return undefined;
+  return Math.max(0, ttft - r.serverPromptMs);
 }
 
 export function scheduleLagMs(r: RequestRecord): number {

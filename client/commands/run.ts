@@ -1,8 +1,12 @@
 // `nightshift run throughput|ttft --endpoint URL --model M [--config FILE] [--out FILE]`: the command's
 // flags; the work is client/run/standalone.ts, loaded when the command runs.
-// Exit codes: 0 ok, 1 the suite failed (endpoint unreachable, cancelled …), 2 bad arguments or config,
-// 3 the envelope would be invalid (nothing written).
+// Exit codes: 0 ok; 1 the suite failed and nothing was written (endpoint unreachable, every request
+// failed, cancelled …); 2 bad arguments or config, including a server that rejects the requests as invalid
+// (HTTP 4xx) — nothing written; 3 the envelope would be invalid (nothing written); 5 ran, but part of it
+// failed: some cells produced no measurement (every request failed, or skipped because prompt + max_tokens
+// exceed the server's context) — the envelope with what was measured is written.
 import { Argument, Option, type Command } from 'commander';
+import { EXIT_PAIRS_FAILED } from '../../activities/errors.js';
 import { positiveInt, positiveIntList } from './flags.js';
 import type { RunOptions } from '../run/standalone.js';
 
@@ -27,6 +31,14 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--no-memory', 'take no memory readings of the model server'))
     .addOption(new Option('--no-progress', 'no progress bar on stderr'))
     .option('--json', 'print the envelope to stdout instead of the summary table')
+    .addHelpText(
+      'after',
+      '\nBefore measuring, two short requests probe the server\'s speed and the estimated duration is printed on stderr.\n' +
+        'Exit codes: 0 ok; 1 the suite failed, nothing written (endpoint unreachable, every request failed, cancelled);\n' +
+        '2 bad arguments or config, or the server rejected the requests as invalid (HTTP 4xx), nothing written;\n' +
+        '3 the envelope would be invalid, nothing written; 5 ran, but part of it failed (a cell whose every request\n' +
+        'failed, or skipped because it cannot fit the server\'s context): the envelope is written.',
+    )
     .action(async (suite: 'throughput' | 'ttft', options: RunOptions & { json?: boolean }) => {
       const { runStandalone } = await import('../run/standalone.js');
       const { summaryTable } = await import('../run/summary-table.js');
@@ -34,9 +46,16 @@ export function registerRunCommand(program: Command): void {
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
       try {
-        const { envelope, path } = await runStandalone(suite, { ...options, signal: controller.signal });
+        const { envelope, path, incomplete } = await runStandalone(suite, {
+          ...options,
+          signal: controller.signal,
+          onEstimate: (line) => process.stderr.write(`nightshift run: ${line}\n`),
+        });
         if (options.json) process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
         else process.stdout.write(`${summaryTable(envelope)}\n${envelope.errors?.length ? `${envelope.errors.map((e) => `! ${e}`).join('\n')}\n` : ''}wrote ${path}\n`);
+        if (incomplete) process.stderr.write(`nightshift run: incomplete: ${incomplete.reason}\n`);
+        // Set on every run, so a long-lived caller of main() never sees an earlier run's code.
+        process.exitCode = incomplete ? EXIT_PAIRS_FAILED : 0;
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -3,6 +3,8 @@
 // the command's flags merged over its config file; progress goes to a bar on stderr and `--journal` lets
 // an interrupted run resume. The model server's memory is read before and after the suite and its peak
 // tracked while it runs, when its process can be found on this host; when not, the envelope's errors say why.
+// A run whose every request failed throws (nothing written); a run in which some cells produced nothing
+// writes its envelope and returns `incomplete`, which the command turns into exit code 5.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Envelope, SystemInfo } from '../../workflows/shared/envelope.js';
@@ -20,6 +22,7 @@ import { runDeclared } from '../../activities/suites/run-declared.js';
 import { CONFIGS_DIR } from '../../activities/suites/suite-config.js';
 import { detectSystem } from '../../activities/system/detect.js';
 import { isGitSha, nightshiftSha } from '../../activities/system/git-sha.js';
+import { durationEstimate } from './duration-estimate.js';
 import { progressBar } from './progress-bar.js';
 
 /** The suites `nightshift run` runs: Nightshift's own load generator. */
@@ -46,6 +49,8 @@ export interface RunOptions {
   /** Time between peak-RSS samples; default 1000 ms. */
   memoryIntervalMs?: number;
   progress?: boolean;
+  /** Probe the server's speed first and hand the duration estimate to this (the CLI prints it on stderr). */
+  onEstimate?: (line: string) => void;
   /** For tests: a system block instead of detecting the host. */
   system?: SystemInfo;
   signal?: AbortSignal;
@@ -70,8 +75,15 @@ export async function resolveRunConfig(suite: PerfSuiteName, options: RunOptions
   return (await loadWithSpec(await declaration.config(), file, { overrides: flags, overridesSource: 'command-line flags' })) as PerfConfig;
 }
 
+export interface StandaloneRun {
+  envelope: Envelope;
+  path: string;
+  /** Set when some cells produced no measurement (the envelope holds what was measured). */
+  incomplete?: { reason: string };
+}
+
 /** Runs the suite and writes the envelope; returns both. Throws SchemaError (nothing written) if invalid. */
-export async function runStandalone(suite: PerfSuiteName, options: RunOptions): Promise<{ envelope: Envelope; path: string }> {
+export async function runStandalone(suite: PerfSuiteName, options: RunOptions): Promise<StandaloneRun> {
   resolveBaseUrl(options.endpoint); // a malformed --endpoint fails here, before any slow work
   const declaration = nativeDeclaration(suite);
   const config = await resolveRunConfig(suite, options);
@@ -81,6 +93,7 @@ export async function runStandalone(suite: PerfSuiteName, options: RunOptions): 
   const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const system = options.system ?? (await detectSystem({ runner: options.runner }));
   const target = memoryTargetOption(options);
+  if (options.onEstimate) options.onEstimate(await durationEstimate(options.endpoint, options.model, config, options.signal));
   const journal: Journal = options.journal ? await openJournal(options.journal) : memoryJournal();
   const bar = progressBar(options.progress !== false && process.stderr.isTTY);
   const ref = { endpoint: options.endpoint, model: options.model };
@@ -122,7 +135,7 @@ export async function runStandalone(suite: PerfSuiteName, options: RunOptions): 
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, `${JSON.stringify(envelope, null, 2)}\n`);
   await rename(tmp, path);
-  return { envelope, path };
+  return { envelope, path, ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}) };
 }
 
 function memoryTargetOption(options: RunOptions): MemoryTarget | undefined {

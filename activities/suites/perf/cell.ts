@@ -1,5 +1,5 @@
 // One measurement cell: a prompt length at a concurrency level. Runs the cell's warm-up and measured
-// requests on the schedule, folds every finished request into histograms as it ends, and condenses the
+// requests on the schedule, folds every finished request into distributions as it ends, and condenses the
 // cell into a small JSON summary — the unit the journal stores, so a resumed run rebuilds identical
 // results without re-measuring.
 import { performance } from 'node:perf_hooks';
@@ -8,23 +8,29 @@ import { EndpointError } from '../../endpoint/errors.js';
 import {
   decodeTokensPerSecond,
   endToEndMs,
+  interTokenLatencyMs,
+  prefillFromServer,
   prefillTokensPerSecond,
+  queueMs,
   scheduleLagMs,
   timeToFirstTokenMs,
   type RequestRecord,
 } from '../../endpoint/request-record.js';
 import type { PerfConfig } from './config.js';
+import { EventLoopLag } from './event-loop-lag.js';
+import { cellKey, measuredRequests, type CellSpec } from './plan.js';
 import { promptMessages, seededRandom, wordsForTokens, type PromptCalibration } from './prompt.js';
 import { runSchedule } from './schedule.js';
 import { Distribution, type DistributionSummary } from './statistics.js';
 
-export interface CellSpec {
-  promptTokens: number;
-  concurrency: number;
-}
+export { cellKey, type CellSpec } from './plan.js';
 
-export function cellKey(spec: CellSpec): string {
-  return `p${spec.promptTokens}_c${spec.concurrency}`;
+/** Failed requests of one error class: how many, and the first one's message and server message. */
+export interface CellFailure {
+  count: number;
+  example: string;
+  status?: number;
+  server_message?: string;
 }
 
 export interface CellSummary {
@@ -32,24 +38,40 @@ export interface CellSummary {
   prompt_tokens: number;
   concurrency: number;
   max_tokens: number;
+  /** Measured requests planned for the cell (sent, unless it was skipped). */
   requests: number;
   succeeded: number;
-  /** Failed requests per error class, and one server message per class. */
-  failures: Record<string, { count: number; example: string }>;
+  /** Failed requests per error class. */
+  failures: Record<string, CellFailure>;
+  /** Set when the cell was not sent at all: why (e.g. it cannot fit the server's context). */
+  skipped?: string;
   /** Seconds from the first measured send to the last measured reply. */
   wall_seconds: number;
   prompt_tokens_mean?: number;
   completion_tokens_total: number;
   prompt_tokens_total: number;
   tokens_estimated: boolean;
+  /** Requests sent again on a new connection after their first one failed before any response byte. */
+  connection_retries?: number;
+  /** The server's parallel slots, when it said (llama.cpp /props). */
+  server_slots?: number;
   ttft_ms?: DistributionSummary;
   /** Time to the response headers: the server's request handling plus the network, before any token. */
   ttfb_ms?: DistributionSummary;
   e2e_ms?: DistributionSummary;
+  /** Per request: (last token time − first token time) ÷ (completion tokens − 1). */
   itl_ms?: DistributionSummary;
+  /** Gaps between consecutive token-carrying network reads, of every request. */
+  chunk_gap_ms?: DistributionSummary;
+  /** Per request: client TTFT − the server's prompt_ms, at least 0 (servers that send timings). */
+  queue_ms?: DistributionSummary;
   schedule_lag_ms?: DistributionSummary;
+  /** The client's event-loop lag while the cell was measured. */
+  event_loop_lag_ms?: DistributionSummary;
   decode_tok_per_sec?: DistributionSummary;
   prefill_tok_per_sec?: DistributionSummary;
+  /** Where the prefill rates came from: the server's timings, the client's TTFT, or some of each. */
+  prefill_source?: 'server_timings' | 'client_ttft' | 'mixed';
   /** Completion tokens of all measured requests ÷ wall time: the server's aggregate output rate. */
   output_tok_per_sec?: number;
   /** Prompt + completion tokens ÷ wall time. */
@@ -63,9 +85,29 @@ export interface CellRun {
   calibration: PromptCalibration;
   spec: CellSpec;
   signal: AbortSignal;
+  /** The server's parallel slots, when known (recorded in the summary). */
+  serverSlots?: number;
   /** Called after each measured request ends (success or failure). */
   onRequestDone: (measuredDone: number) => void;
   onPhase?: (phase: 'warm-up' | 'measure') => void;
+}
+
+/** The summary of a cell that was not sent, with the reason. */
+export function skippedCell(spec: CellSpec, config: PerfConfig, reason: string): CellSummary {
+  return {
+    key: cellKey(spec),
+    prompt_tokens: spec.promptTokens,
+    concurrency: spec.concurrency,
+    max_tokens: config.max_tokens,
+    requests: measuredRequests(spec, config),
+    succeeded: 0,
+    failures: {},
+    skipped: reason,
+    wall_seconds: 0,
+    completion_tokens_total: 0,
+    prompt_tokens_total: 0,
+    tokens_estimated: false,
+  };
 }
 
 /** Errors that end the whole suite rather than counting as one failed request. */
@@ -105,7 +147,7 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
 
   throwIfAborted(signal);
   run.onPhase?.('measure');
-  const count = spec.concurrency * config.repeats;
+  const count = measuredRequests(spec, config);
   // Measured prompts are built before the clock starts, so building them never shows up as schedule lag.
   const prompts = Array.from({ length: count }, () => promptMessages(wordCount, random));
   const d = {
@@ -113,11 +155,15 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
     ttfb: new Distribution(),
     e2e: new Distribution(),
     itl: new Distribution(),
+    chunkGap: new Distribution(),
+    queue: new Distribution(),
     lag: new Distribution(),
     decode: new Distribution(),
     prefill: new Distribution(),
   };
-  const recordGap = (gap: number): void => d.itl.record(gap);
+  const recordGap = (gap: number): void => d.chunkGap.record(gap);
+  let retries = 0;
+  let prefillFromTimings = 0;
   const failures: CellSummary['failures'] = {};
   let succeeded = 0;
   let done = 0;
@@ -130,42 +176,62 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
   const fold = (rec: RequestRecord): void => {
     firstSend = Math.min(firstSend, rec.sentAt);
     lastEnd = Math.max(lastEnd, rec.endAt);
+    retries += rec.connectionRetries;
     d.lag.record(scheduleLagMs(rec));
   };
 
+  const loopLag = new EventLoopLag();
+  let eventLoopLag: DistributionSummary | undefined;
+  loopLag.start();
   const started = performance.now();
-  await runSchedule(
-    { count, concurrency: spec.concurrency, rate: config.request_rate, arrival: config.arrival, seed: config.seed, signal },
-    async (index, intendedAt) => {
-      try {
-        const reply = await client.chatCompletion(request(prompts[index]), { signal, timeoutMs, intendedSendAt: intendedAt, onTokenGap: recordGap });
-        const rec = reply.record;
-        fold(rec);
-        succeeded++;
-        estimated ||= rec.tokensEstimated;
-        promptTotal += rec.promptTokens ?? 0;
-        completionTotal += rec.completionTokens ?? 0;
-        const ttft = timeToFirstTokenMs(rec);
-        if (ttft !== undefined) d.ttft.record(ttft);
-        if (rec.firstByteAt !== undefined) d.ttfb.record(rec.firstByteAt - rec.sentAt);
-        d.e2e.record(endToEndMs(rec));
-        const decode = decodeTokensPerSecond(rec);
-        if (decode !== undefined) d.decode.record(decode);
-        const prefill = prefillTokensPerSecond(rec);
-        if (prefill !== undefined) d.prefill.record(prefill);
-      } catch (error) {
-        if (isFatal(error)) throw error;
-        const e = error instanceof EndpointError ? error : undefined;
-        if (e?.record) fold(e.record);
-        const cls = e?.errorClass ?? 'unexpected';
-        const slot = (failures[cls] ??= { count: 0, example: (error as Error).message });
-        slot.count++;
-      } finally {
-        done++;
-        run.onRequestDone(done);
-      }
-    },
-  );
+  try {
+    await runSchedule(
+      { count, concurrency: spec.concurrency, rate: config.request_rate, arrival: config.arrival, seed: config.seed, signal },
+      async (index, intendedAt) => {
+        try {
+          const reply = await client.chatCompletion(request(prompts[index]), { signal, timeoutMs, intendedSendAt: intendedAt, onTokenGap: recordGap });
+          const rec = reply.record;
+          fold(rec);
+          succeeded++;
+          estimated ||= rec.tokensEstimated;
+          promptTotal += rec.promptTokens ?? 0;
+          completionTotal += rec.completionTokens ?? 0;
+          const ttft = timeToFirstTokenMs(rec);
+          if (ttft !== undefined) d.ttft.record(ttft);
+          if (rec.firstByteAt !== undefined) d.ttfb.record(rec.firstByteAt - rec.sentAt);
+          d.e2e.record(endToEndMs(rec));
+          const itl = interTokenLatencyMs(rec);
+          if (itl !== undefined) d.itl.record(itl);
+          const decode = decodeTokensPerSecond(rec);
+          if (decode !== undefined) d.decode.record(decode);
+          const prefill = prefillTokensPerSecond(rec);
+          if (prefill !== undefined) {
+            d.prefill.record(prefill);
+            if (prefillFromServer(rec)) prefillFromTimings++;
+          }
+          const queue = queueMs(rec);
+          if (queue !== undefined) d.queue.record(queue);
+        } catch (error) {
+          if (isFatal(error)) throw error;
+          const e = error instanceof EndpointError ? error : undefined;
+          if (e?.record) fold(e.record);
+          const cls = e?.errorClass ?? 'unexpected';
+          const slot = (failures[cls] ??= {
+            count: 0,
+            example: (error as Error).message,
+            ...(e?.status !== undefined ? { status: e.status } : {}),
+            ...(e?.serverMessage ? { server_message: e.serverMessage } : {}),
+          });
+          slot.count++;
+        } finally {
+          done++;
+          run.onRequestDone(done);
+        }
+      },
+    );
+  } finally {
+    eventLoopLag = loopLag.stop();
+  }
 
   // The schedule stops sending once aborted; a cut-short cell must never be journaled as finished.
   throwIfAborted(signal);
@@ -184,15 +250,30 @@ export async function runCell(run: CellRun): Promise<CellSummary> {
     prompt_tokens_total: promptTotal,
     completion_tokens_total: completionTotal,
     tokens_estimated: estimated,
-    ttft_ms: d.ttft.summary(),
-    ttfb_ms: d.ttfb.summary(),
-    e2e_ms: d.e2e.summary(),
-    itl_ms: d.itl.summary(),
-    schedule_lag_ms: d.lag.summary(),
-    decode_tok_per_sec: d.decode.summary(),
-    prefill_tok_per_sec: d.prefill.summary(),
-    ...(succeeded > 0 && wallSeconds > 0
-      ? { output_tok_per_sec: completionTotal / wallSeconds, total_tok_per_sec: (promptTotal + completionTotal) / wallSeconds }
+    connection_retries: retries,
+    ...(run.serverSlots !== undefined ? { server_slots: run.serverSlots } : {}),
+    // A cell without a single reply has no figures, not figures of its failures (e.g. their schedule lag).
+    ...(succeeded > 0
+      ? {
+          ttft_ms: d.ttft.summary(),
+          ttfb_ms: d.ttfb.summary(),
+          e2e_ms: d.e2e.summary(),
+          itl_ms: d.itl.summary(),
+          chunk_gap_ms: d.chunkGap.summary(),
+          queue_ms: d.queue.summary(),
+          schedule_lag_ms: d.lag.summary(),
+          event_loop_lag_ms: eventLoopLag,
+          decode_tok_per_sec: d.decode.summary(),
+          prefill_tok_per_sec: d.prefill.summary(),
+          ...prefillSource(prefillFromTimings, d.prefill.count),
+          ...(wallSeconds > 0 ? { output_tok_per_sec: completionTotal / wallSeconds, total_tok_per_sec: (promptTotal + completionTotal) / wallSeconds } : {}),
+        }
       : {}),
   };
+}
+
+function prefillSource(fromServer: number, total: number): Pick<CellSummary, 'prefill_source'> {
+  if (total === 0) return {};
+  if (fromServer === total) return { prefill_source: 'server_timings' };
+  return { prefill_source: fromServer === 0 ? 'client_ttft' : 'mixed' };
 }

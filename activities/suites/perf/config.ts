@@ -33,26 +33,47 @@ export interface PerfConfig {
   extra_body?: Record<string, unknown>;
 }
 
-const positiveIntList = { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } };
+// Every number has a ceiling, so a typo (`concurrency = [100000]`) is refused with the bound before any
+// request is sent rather than opening a hundred thousand connections. The ceilings are far beyond any
+// sensible run: 1,024 requests in flight, 2 Mi-token prompts, 1 Mi-token replies, 10,000 repeats, a day per
+// request.
+export const PERF_LIMITS = {
+  prompt_tokens: 2_097_152,
+  max_tokens: 1_048_576,
+  concurrency: 1_024,
+  /** Entries in the prompt_tokens and concurrency lists: cells multiply, so each list stays short. */
+  list_items: 64,
+  repeats: 10_000,
+  warmup_rounds: 100,
+  /** Requests per second of an open-loop schedule. */
+  request_rate: 100_000,
+  /** OpenAI's range for temperature. */
+  temperature: 2,
+  timeout_s: 86_400,
+  /** The prompt words' PRNG takes a 32-bit seed. */
+  seed: 4_294_967_295,
+} as const;
+
+const intList = (maximum: number) => ({ type: 'array', minItems: 1, maxItems: PERF_LIMITS.list_items, items: { type: 'integer', minimum: 1, maximum } });
 
 function schemaWithDefaults(defaults: Partial<PerfConfig>): object {
   return {
     type: 'object',
     additionalProperties: false,
     properties: {
-      prompt_tokens: { ...positiveIntList, default: defaults.prompt_tokens },
-      max_tokens: { type: 'integer', minimum: 1, default: defaults.max_tokens },
-      concurrency: { ...positiveIntList, default: defaults.concurrency },
-      repeats: { type: 'integer', minimum: 1, default: defaults.repeats },
-      warmup_rounds: { type: 'integer', minimum: 0, default: defaults.warmup_rounds },
-      request_rate: { type: 'number', exclusiveMinimum: 0 },
+      prompt_tokens: { ...intList(PERF_LIMITS.prompt_tokens), default: defaults.prompt_tokens },
+      max_tokens: { type: 'integer', minimum: 1, maximum: PERF_LIMITS.max_tokens, default: defaults.max_tokens },
+      concurrency: { ...intList(PERF_LIMITS.concurrency), default: defaults.concurrency },
+      repeats: { type: 'integer', minimum: 1, maximum: PERF_LIMITS.repeats, default: defaults.repeats },
+      warmup_rounds: { type: 'integer', minimum: 0, maximum: PERF_LIMITS.warmup_rounds, default: defaults.warmup_rounds },
+      request_rate: { type: 'number', exclusiveMinimum: 0, maximum: PERF_LIMITS.request_rate },
       arrival: { enum: ['uniform', 'poisson'], default: 'uniform' },
-      temperature: { type: 'number', minimum: 0, default: 0 },
+      temperature: { type: 'number', minimum: 0, maximum: PERF_LIMITS.temperature, default: 0 },
       ignore_eos: { type: 'boolean', default: true },
       calibrate_prompts: { type: 'boolean', default: true },
-      request_timeout_s: { type: 'number', exclusiveMinimum: 0, default: 600 },
-      connect_timeout_s: { type: 'number', exclusiveMinimum: 0, default: 5 },
-      seed: { type: 'integer', minimum: 0, default: 0 },
+      request_timeout_s: { type: 'number', exclusiveMinimum: 0, maximum: PERF_LIMITS.timeout_s, default: 600 },
+      connect_timeout_s: { type: 'number', exclusiveMinimum: 0, maximum: PERF_LIMITS.timeout_s, default: 5 },
+      seed: { type: 'integer', minimum: 0, maximum: PERF_LIMITS.seed, default: 0 },
       extra_body: { type: 'object' },
     },
   };

@@ -64,15 +64,27 @@ export function wordsForTokens(target: number, calibration: PromptCalibration): 
 }
 
 const PROBE_WORDS = [64, 576] as const;
+/** Tokens per word assumed when shrinking the probes to a small context: more than any tokenizer we
+ * target spends on these common words, so the shrunk probes fit. */
+const SAFE_TOKENS_PER_WORD = 2;
+
+/** The two probe word counts: [64, 576], shrunk to fit a server whose context is small. */
+export function probeWordCounts(contextTokens?: number): [number, number] {
+  if (contextTokens === undefined) return [...PROBE_WORDS];
+  const room = Math.floor((contextTokens - 64) / SAFE_TOKENS_PER_WORD);
+  const large = Math.max(8, Math.min(PROBE_WORDS[1], room));
+  return [Math.max(2, Math.min(PROBE_WORDS[0], Math.floor(large / 8))), large];
+}
 
 export async function calibratePrompts(
   client: OpenAIClient,
   model: string,
-  options: { signal?: AbortSignal; timeoutMs?: number; extra?: Record<string, unknown> } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; extra?: Record<string, unknown>; contextTokens?: number } = {},
 ): Promise<PromptCalibration> {
   const random = seededRandom(0x5eed);
   const counts: number[] = [];
-  for (const n of PROBE_WORDS) {
+  const probes = probeWordCounts(options.contextTokens);
+  for (const n of probes) {
     const reply = await client.chatCompletion(
       { model, messages: promptMessages(n, random), max_tokens: 1, temperature: 0, extra: options.extra },
       { signal: options.signal, timeoutMs: options.timeoutMs },
@@ -82,7 +94,7 @@ export async function calibratePrompts(
   }
   const [small, large] = counts;
   if (small === undefined || large === undefined) return GUESSED_CALIBRATION;
-  const perWord = (large - small) / (PROBE_WORDS[1] - PROBE_WORDS[0]);
+  const perWord = (large - small) / (probes[1] - probes[0]);
   if (!(perWord > 0)) return GUESSED_CALIBRATION;
-  return { overhead: small - perWord * PROBE_WORDS[0], perWord, estimated: false };
+  return { overhead: small - perWord * probes[0], perWord, estimated: false };
 }

@@ -354,3 +354,79 @@ describe('chatCompletion faults', () => {
     expect(pre.errorClass).toBe('aborted');
   });
 });
+
+describe('stale kept-alive connections', () => {
+  const reply = (res: ServerResponse): void => {
+    sse(res);
+    res.write(chunk({ content: 'hi' }));
+    res.end(finish() + 'data: [DONE]\n\n');
+  };
+
+  it('sends a request again on a new connection when its reused connection died before any response byte, and counts it', async () => {
+    // Like a server that dropped a kept-alive connection: the second request on a connection is never
+    // answered, its socket is destroyed.
+    const uses = new WeakMap<object, number>();
+    const url = await serve((req, res) => {
+      const n = (uses.get(req.socket) ?? 0) + 1;
+      uses.set(req.socket, n);
+      if (n > 1) req.socket.destroy();
+      else reply(res);
+    });
+    const c = client(url);
+    const first = await c.chatCompletion(ask);
+    expect(first.record.connectionRetries).toBe(0);
+    const second = await c.chatCompletion(ask);
+    expect(second).toMatchObject({ content: 'hi', finishReason: 'stop' });
+    expect(second.record.connectionRetries).toBe(1);
+    expect(c.closesAfterStreams).toBe(true);
+  });
+
+  it('notices a server that closes after each streamed reply and asks for Connection: close from then on', async () => {
+    // llama-server's way: keep-alive announced, the connection closed right after every streamed reply.
+    const connectionHeaders: Array<string | undefined> = [];
+    const url = await serve((req, res) => {
+      connectionHeaders.push(req.headers.connection);
+      res.setHeader('keep-alive', 'timeout=5, max=100');
+      reply(res);
+      res.once('finish', () => setImmediate(() => req.socket.end()));
+    });
+    const c = client(url);
+    const records = [];
+    for (let i = 0; i < 5; i++) records.push((await c.chatCompletion(ask)).record);
+    expect(c.closesAfterStreams).toBe(true);
+    expect(connectionHeaders.slice(2)).toEqual(['close', 'close', 'close']);
+    // At most the one request that raced the server's close was sent twice.
+    expect(records.reduce((n, r) => n + r.connectionRetries, 0)).toBeLessThanOrEqual(1);
+  });
+
+  it('honours a Connection: close the server sends, without a retry', async () => {
+    const url = await serve((_req, res) => {
+      res.setHeader('connection', 'close');
+      reply(res);
+    });
+    const c = client(url);
+    for (let i = 0; i < 3; i++) expect((await c.chatCompletion(ask)).record.connectionRetries).toBe(0);
+  });
+
+  it('says what happened when the new connection fails too, without blaming a stale socket', async () => {
+    const url = await serve((req) => req.socket.destroy());
+    const e = await failure(client(url).chatCompletion(ask));
+    expect(e.errorClass).toBe('connection_lost');
+    expect(e.message).toMatch(/^connection_lost: no response from http:\/\/127\.0\.0\.1:\d+: the connection closed before any response byte, also on a new connection \(other side closed\)$/);
+    expect(e.record?.connectionRetries).toBe(1);
+  });
+
+  it('does not send again a request whose response had begun', async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests++;
+      sse(res);
+      res.write(chunk({ content: 'a' }));
+      setTimeout(() => res.socket?.destroy(), 5);
+    });
+    const e = await failure(client(url).chatCompletion(ask));
+    expect(e.errorClass).toBe('connection_lost');
+    expect(requests).toBe(1);
+    expect(e.record?.connectionRetries).toBe(0);
+  });
+});

@@ -106,8 +106,7 @@ describe('client against the simulated endpoint', () => {
 
   it('reports an unknown model with the server message', async () => {
     const e = await failure(client.chatCompletion(ask('sim-nope')));
-    expect(e.status).toBeGreaterThanOrEqual(400);
-    expect(e.status).toBeLessThan(500);
-    expect(e.serverMessage).toMatch(/sim-nope/);
+    // Answered as llama-swap v250 answers a model it has no route for.
+    expect(e).toMatchObject({ errorClass: 'http_client_error', status: 404, serverMessage: 'no router for requested model' });
   });
 });

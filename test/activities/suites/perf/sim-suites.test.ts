@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimServer, type SimServer } from '../../../../client/sim-server/server.js';
 import { runStandalone } from '../../../../client/run/standalone.js';
 import { validateEnvelope } from '../../../../activities/envelope/validate.js';
+import { problems } from '../../../support/perf-suites.js';
 
 let sim: SimServer;
 
@@ -50,7 +51,7 @@ describe('perf suites against the simulated endpoint', () => {
       system: { os: 'test', chip: 'test', memory_gb: 1 },
     });
     expect(validateEnvelope(envelope).issues).toEqual([]);
-    expect(envelope.errors).toEqual([]);
+    expect(problems(envelope)).toEqual([]);
     const ttft = envelope.results.find((r) => r.name === 'ttft_ms_p300_c4')!;
     expect(ttft.tags).toMatchObject({ prompt_tokens_measured: '300', samples: '8' });
     const decode = envelope.results.find((r) => r.name === 'decode_tok_per_sec_p64_c1')!;

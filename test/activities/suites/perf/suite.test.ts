@@ -5,26 +5,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryJournal, openJournal } from '../../../../activities/journal/journal.js';
-import type { SuiteProgress } from '../../../../activities/suites/types.js';
-import { throughputSuite, ttftSuite, type TestPerfContext } from '../../../support/perf-suites.js';
+import { openJournal } from '../../../../activities/journal/journal.js';
+import { perfContext, problems, throughputSuite, ttftSuite } from '../../../support/perf-suites.js';
 import { EndpointError } from '../../../../activities/endpoint/errors.js';
 import { closeFakes, fake } from './fake-openai.js';
-
-function context(url: string, config: Record<string, unknown>, extra: Partial<TestPerfContext> = {}): TestPerfContext & { progress: SuiteProgress[] } {
-  const progress: SuiteProgress[] = [];
-  return {
-    endpoint: url,
-    model: 'fake-model',
-    config,
-    signal: new AbortController().signal,
-    onProgress: (p) => progress.push(p),
-    journal: memoryJournal(),
-    workDir: tmpdir(),
-    progress,
-    ...extra,
-  };
-}
 
 afterEach(closeFakes);
 
@@ -33,7 +17,7 @@ const small = { prompt_tokens: [64, 200], concurrency: [1, 3], max_tokens: 5, re
 describe('throughput suite', () => {
   it('measures every cell, sizes prompts by calibration, and reports progress in requests', async () => {
     const f = await fake();
-    const ctx = context(f.url, small);
+    const ctx = perfContext(f.url, small);
     const outcome = await throughputSuite(ctx);
     // 2 calibration probes, then per cell c warm-up + 2c measured: (1+2)+(3+6) per prompt length, 2 lengths.
     expect(f.requests).toHaveLength(2 + 2 * (3 + 9));
@@ -41,7 +25,7 @@ describe('throughput suite', () => {
     expect(measured.every((r) => r.max_tokens === 5 && r.stream === true && r.ignore_eos === true && r.temperature === 0)).toBe(true);
     const names = outcome.results.map((r) => r.name);
     for (const cell of ['p64_c1', 'p64_c3', 'p200_c1', 'p200_c3']) {
-      for (const m of ['ttft_ms', 'decode_tok_per_sec', 'itl_ms', 'e2e_latency_ms', 'output_tok_per_sec', 'schedule_lag_ms', 'prefill_tok_per_sec']) {
+      for (const m of ['ttft_ms', 'decode_tok_per_sec', 'itl_ms', 'chunk_gap_ms', 'e2e_latency_ms', 'output_tok_per_sec', 'total_tok_per_sec', 'schedule_lag_ms', 'event_loop_lag_ms', 'prefill_tok_per_sec']) {
         expect(names).toContain(`${m}_${cell}`);
       }
     }
@@ -49,9 +33,15 @@ describe('throughput suite', () => {
     const ttft = outcome.results.find((r) => r.name === 'ttft_ms_p200_c3')!;
     expect(ttft.tags).toMatchObject({ prompt_tokens: '200', prompt_tokens_measured: '200', samples: '6', concurrency: '3' });
     const itl = outcome.results.find((r) => r.name === 'itl_ms_p64_c1')!;
-    expect(itl.tags!.samples).toBe('8'); // 2 requests × (5 tokens − 1 gap)
+    expect(itl.tags!.samples).toBe('2'); // one per request
+    const gaps = outcome.results.find((r) => r.name === 'chunk_gap_ms_p64_c1')!;
+    expect(gaps.tags!.samples).toBe('8'); // 2 requests × (5 tokens − 1 gap)
+    // This server sends no timings: prefill is prompt tokens ÷ TTFT and there is no queue figure.
+    expect(outcome.results.find((r) => r.name === 'prefill_tok_per_sec_p64_c1')!.tags).toMatchObject({ prefill_source: 'client_ttft' });
+    expect(names.some((n) => n.startsWith('queue_ms'))).toBe(false);
+    expect(outcome.incomplete).toBeUndefined();
     expect(outcome.genKwargs).toEqual({ max_gen_toks: 5, temperature: 0 });
-    expect(outcome.errors).toEqual([]);
+    expect(problems(outcome)).toEqual([]);
     const last = ctx.progress.at(-1)!;
     expect(last).toMatchObject({ completed: 16, total: 16, checkpoint: 'p200_c3' });
     const completedSeq = ctx.progress.map((p) => p.completed);
@@ -66,7 +56,7 @@ describe('throughput suite', () => {
     // The first attempt is cut off (cancelled) right after its first cell is journaled.
     const controller = new AbortController();
     const j1 = await openJournal(path);
-    const first = context(f.url, config, {
+    const first = perfContext(f.url, config, {
       journal: j1,
       signal: controller.signal,
       onProgress: (p) => {
@@ -79,7 +69,7 @@ describe('throughput suite', () => {
 
     const j2 = await openJournal(path);
     expect(j2.entries().map((e) => e.key)).toEqual(['cell:p64_c1']);
-    const second = context(f.url, config, { journal: j2 });
+    const second = perfContext(f.url, config, { journal: j2 });
     const outcome = await throughputSuite(second);
     await j2.close();
     // Only calibration + the missing cell ran: 2 probes + 1 warm-up + 2 measured.
@@ -90,7 +80,7 @@ describe('throughput suite', () => {
 
     // A third run with everything journaled sends nothing and rebuilds the same results.
     const j3 = await openJournal(path);
-    const again = await throughputSuite(context(f.url, config, { journal: j3 }));
+    const again = await throughputSuite(perfContext(f.url, config, { journal: j3 }));
     await j3.close();
     expect(f.requests.length - before).toBe(5);
     expect(again.results).toEqual(outcome.results);
@@ -106,17 +96,17 @@ describe('throughput suite', () => {
       }
       return false;
     });
-    const outcome = await throughputSuite(context(f.url, { prompt_tokens: [32], concurrency: [2], max_tokens: 3, repeats: 4, warmup_rounds: 0 }));
+    const outcome = await throughputSuite(perfContext(f.url, { prompt_tokens: [32], concurrency: [2], max_tokens: 3, repeats: 4, warmup_rounds: 0 }));
     const failed = outcome.results.find((r) => r.name === 'failed_requests_p32_c2')!;
     expect(failed.value).toBe(2);
     expect(failed.tags).toMatchObject({ errors_rate_limited: '2', requests: '8', succeeded: '6' });
-    expect(outcome.errors).toEqual([expect.stringMatching(/^p32_c2: 2 of 8 requests failed with rate_limited \(e\.g\. .*concurrency limit 2 reached\)$/)]);
+    expect(problems(outcome)).toEqual([expect.stringMatching(/^p32_c2: 2 of 8 requests failed with rate_limited \(e\.g\. .*concurrency limit 2 reached\)$/)]);
   });
 
   it('fails fast with model_endpoint_unreachable when nothing listens', async () => {
     const f = await fake();
     await f.close();
-    const error = await throughputSuite(context(f.url, small)).catch((e: unknown) => e);
+    const error = await throughputSuite(perfContext(f.url, small)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EndpointError);
     expect((error as EndpointError).errorClass).toBe('model_endpoint_unreachable');
   });
@@ -131,7 +121,7 @@ describe('throughput suite', () => {
       return true; // never finishes
     });
     const controller = new AbortController();
-    const ctx = context(f.url, { prompt_tokens: [32], concurrency: [4], max_tokens: 3, repeats: 1, warmup_rounds: 1 }, { signal: controller.signal });
+    const ctx = perfContext(f.url, { prompt_tokens: [32], concurrency: [4], max_tokens: 3, repeats: 1, warmup_rounds: 1 }, { signal: controller.signal });
     const run = throughputSuite(ctx).catch((e: unknown) => e);
     while (hung < 4) await new Promise((r) => setTimeout(r, 5));
     controller.abort();
@@ -145,21 +135,20 @@ describe('throughput suite', () => {
 describe('ttft suite', () => {
   it('reports first-token figures per prompt length only', async () => {
     const f = await fake();
-    const outcome = await ttftSuite(context(f.url, { prompt_tokens: [16, 96], repeats: 2, max_tokens: 2 }));
-    expect(outcome.results.map((r) => r.name)).toEqual([
-      'ttft_ms_p16_c1',
-      'ttft_ms_p16_c1_p99',
-      'prefill_tok_per_sec_p16_c1',
-      'schedule_lag_ms_p16_c1',
-      'schedule_lag_ms_p16_c1_p99',
-      'ttft_ms_p96_c1',
-      'ttft_ms_p96_c1_p99',
-      'prefill_tok_per_sec_p96_c1',
-      'schedule_lag_ms_p96_c1',
-      'schedule_lag_ms_p96_c1_p99',
-    ]);
+    const outcome = await ttftSuite(perfContext(f.url, { prompt_tokens: [16, 96], repeats: 2, max_tokens: 2 }));
+    expect(outcome.results.map((r) => r.name)).toEqual(
+      [16, 96].flatMap((p) => [
+        `ttft_ms_p${p}_c1`,
+        `ttft_ms_p${p}_c1_p99`,
+        `prefill_tok_per_sec_p${p}_c1`,
+        `schedule_lag_ms_p${p}_c1`,
+        `schedule_lag_ms_p${p}_c1_p99`,
+        `event_loop_lag_ms_p${p}_c1`,
+        `event_loop_lag_ms_p${p}_c1_p99`,
+      ]),
+    );
     const t = outcome.results[0]!;
     expect(t.first_token_latency_ms).toBe(t.value);
-    expect(t.prompt_tokens_per_second).toBeGreaterThan(0);
+    expect(outcome.results[2]!.prompt_tokens_per_second).toBeGreaterThan(0);
   });
 });
