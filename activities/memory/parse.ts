@@ -116,6 +116,11 @@ export function parseStatusRssKb(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** /proc/<pid>/status → the kernel's short name (the same as comm in /proc/<pid>/stat). */
+export function parseStatusName(text: string): string | undefined {
+  return /^Name:\t(.*)$/m.exec(text)?.[1];
+}
+
 /** /proc/<pid>/cmdline (NUL-separated) → argv. */
 export function parseCmdline(raw: string): string[] {
   return raw.split('\0').filter((part) => part.length > 0);

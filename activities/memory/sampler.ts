@@ -1,9 +1,11 @@
 // Tracks the peak RSS of the model server while a suite runs (`peak_rss_mb` per result). Samples never
 // overlap (the next one is scheduled when the previous finished), the timer does not keep the process
 // alive, and a sample that finds no process is counted, not thrown: a server restarting mid-suite must
-// not fail the suite.
+// not fail the suite. Each sample reads only the server's own processes (tree-rss.ts), so sampling
+// costs a small fraction of a percent of a core (docs/performance.md, `npm run bench:memory`).
 import { MemoryTargetNotFoundError, resolveTarget, type MemoryTarget, type ResolvedTarget } from './target.js';
-import { measureTargetRss, round } from './snapshot.js';
+import { round } from './snapshot.js';
+import { TreeRss } from './tree-rss.js';
 
 export interface PeakRssReport {
   /** Highest summed RSS seen, MiB; undefined when no sample found the target. */
@@ -13,6 +15,8 @@ export interface PeakRssReport {
   misses: number;
   /** Distinct problems met while sampling (one line each, for the envelope's `errors`). */
   errors: string[];
+  /** Times the whole process table was read (finding the server's processes), not per sample. */
+  tableReads: number;
 }
 
 export interface PeakRssSamplerOptions {
@@ -21,7 +25,7 @@ export interface PeakRssSamplerOptions {
 }
 
 export class PeakRssSampler {
-  private resolved: ResolvedTarget | undefined;
+  private tree: TreeRss | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private inFlight: Promise<void> | undefined;
@@ -41,7 +45,7 @@ export class PeakRssSampler {
   /** Resolves the target (throws if it cannot be resolved) and takes the first sample. */
   async start(): Promise<void> {
     if (this.running) return;
-    this.resolved = await resolveTarget(this.target);
+    this.tree = new TreeRss(await resolveTarget(this.target));
     this.running = true;
     await this.tick();
   }
@@ -62,7 +66,7 @@ export class PeakRssSampler {
   }
 
   report(): PeakRssReport {
-    return { peak_rss_mb: this.peakRssMb, samples: this.samples, misses: this.misses, errors: [...this.errors] };
+    return { peak_rss_mb: this.peakRssMb, samples: this.samples, misses: this.misses, errors: [...this.errors], tableReads: this.tree?.tableReads ?? 0 };
   }
 
   private async tick(): Promise<void> {
@@ -74,10 +78,10 @@ export class PeakRssSampler {
   }
 
   private async sampleOnce(): Promise<void> {
-    if (!this.resolved) return;
+    if (!this.tree) return;
     this.samples++;
     try {
-      const { rssBytes } = await measureTargetRss(this.resolved);
+      const { rssBytes } = await this.tree.read();
       if (this.peakBytes === undefined || rssBytes > this.peakBytes) this.peakBytes = rssBytes;
     } catch (error) {
       if (error instanceof MemoryTargetNotFoundError) this.misses++;

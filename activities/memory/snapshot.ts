@@ -2,7 +2,7 @@
 // tree (a server's workers and helpers count), system available memory, wired memory (macOS) and swap.
 // Units: rss_gb / free_gb / wired_gb in GiB (2^30 bytes, like system.memory_gb), swap_mb in MiB.
 import type { MemorySnapshot } from '../../workflows/shared/envelope.js';
-import { processTree } from './parse.js';
+import { processTree, type ProcessEntry } from './parse.js';
 import { readProcessTable, withRss } from './processes.js';
 import { readSystemMemory } from './system-memory.js';
 import { findRoots, listenerRoots, MemoryTargetNotFoundError, resolveTarget, type MemoryTarget, type ResolvedTarget } from './target.js';
@@ -16,13 +16,19 @@ export interface TargetRss {
   pids: number[];
 }
 
+/** The topmost processes of the target in `table`, port listeners included; [] when none runs. */
+export async function findTargetRoots(table: ProcessEntry[], target: ResolvedTarget): Promise<number[]> {
+  const roots = findRoots(table, target);
+  if (roots.length === 0 && (target.kind === 'port' || target.kind === 'command') && target.ports?.length) {
+    return listenerRoots(table, target.ports);
+  }
+  return roots;
+}
+
 /** Summed RSS of the target's process trees; throws MemoryTargetNotFoundError when nothing matches. */
 export async function measureTargetRss(target: ResolvedTarget): Promise<TargetRss> {
   const table = await readProcessTable();
-  let roots = findRoots(table, target);
-  if (roots.length === 0 && (target.kind === 'port' || target.kind === 'command') && target.ports?.length) {
-    roots = await listenerRoots(table, target.ports);
-  }
+  const roots = await findTargetRoots(table, target);
   if (roots.length === 0) throw new MemoryTargetNotFoundError(`no running process matches the memory target (${target.label})`);
   const pids = processTree(table, roots);
   const entries = await withRss(table, pids);

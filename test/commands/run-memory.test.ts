@@ -17,6 +17,7 @@ import { watchServerMemory } from '../../activities/memory/index.js';
 import { runStandalone } from '../../client/run/standalone.js';
 import type { Envelope } from '../../workflows/shared/envelope.js';
 import { validateEnvelope } from '../../activities/envelope/validate.js';
+import { problems, quiet } from '../support/perf-suites.js';
 
 const MODEL = 'sim-mem';
 const system = { os: 'test', chip: 'test', memory_gb: 1 };
@@ -54,23 +55,6 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
 }
 
-async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  // write() is also called with bytes.
-  const text = (chunk: string | Uint8Array): string => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-  process.stdout.write = ((s: string | Uint8Array) => (out.push(text(s)), true));
-  process.stderr.write = ((s: string | Uint8Array) => (err.push(text(s)), true));
-  try {
-    return { value: await fn(), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
-
 describe('nightshift run: model server memory', () => {
   it.skipIf(process.platform !== 'linux')('finds the sim-server process by the endpoint port: before/after snapshots and peak_rss_mb of that process', async () => {
     const { envelope } = await runStandalone('ttft', {
@@ -85,7 +69,7 @@ describe('nightshift run: model server memory', () => {
       memoryIntervalMs: 20,
     });
     expect(validateEnvelope(envelope).issues).toEqual([]);
-    expect(envelope.errors).toEqual([]);
+    expect(problems(envelope)).toEqual([]);
     expect(envelope.memory_snapshots!.map((s) => s.phase)).toEqual(['before', 'after']);
     const childMb = await rssMb(child!.pid!);
     for (const s of envelope.memory_snapshots!) {
@@ -108,7 +92,7 @@ describe('nightshift run: model server memory', () => {
     const run = (...extra: string[]) => quiet(() => main(['run', 'ttft', '--endpoint', url, '--model', MODEL, '--prompt-tokens', '32', '--repeats', '1', '--git-sha', 'abcdef1', '--out', out, '--no-progress', ...extra]));
     expect((await run('--server-pid', String(child!.pid))).value).toBe(0);
     const byPid = JSON.parse(await readFile(out, 'utf8')) as Envelope;
-    expect(byPid.errors).toEqual([]);
+    expect(problems(byPid)).toEqual([]);
     expect(byPid.memory_snapshots).toHaveLength(2);
     expect(byPid.results[0]!.tags?.memory_target).toBe(`pid ${child!.pid}`);
     expect(byPid.results[0]!.peak_rss_mb).toBeGreaterThan(0);
@@ -123,7 +107,7 @@ describe('nightshift run: model server memory', () => {
     expect(missing.results.length).toBeGreaterThan(0);
     expect(missing.results.every((r) => r.peak_rss_mb === undefined)).toBe(true);
     const line = `memory: model server not read (no running process matches the memory target (pid ${gone.pid})); no memory_snapshots or peak_rss_mb recorded`;
-    expect(missing.errors).toEqual([line]);
+    expect(problems(missing)).toEqual([line]);
     expect(stdout).toContain(`! ${line}`);
 
     const both = await run('--server-pid', '1', '--server-process', 'llama-server');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseStatusName,
   macAvailableBytes,
   matchesCommand,
   matchesName,
@@ -108,8 +109,11 @@ describe('Linux memory', () => {
     expect(parseProcStat('garbage')).toBeUndefined();
   });
 
-  it('reads VmRSS and cmdline', () => {
+  it('reads VmRSS, the name and cmdline', () => {
     expect(parseStatusRssKb('Name:\tnode\nVmPeak:\t 100 kB\nVmRSS:\t  51200 kB\n')).toBe(51200);
+    expect(parseStatusName('Name:\tllama-server\nUmask:\t0022\n')).toBe('llama-server');
+    expect(parseStatusName('Name:\ttmux: server (1)\n')).toBe('tmux: server (1)');
+    expect(parseStatusName('Umask:\t0022\n')).toBeUndefined();
     expect(parseStatusRssKb('Name:\tkthreadd\n')).toBeUndefined();
     expect(parseCmdline('python3\0-m\0mlx_lm.server\0--port\x005800\0')).toEqual(['python3', '-m', 'mlx_lm.server', '--port', '5800']);
   });

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySnapshot, PeakRssSampler, readSystemMemory } from '../../../activities/memory/index.js';
-import { MemoryTargetNotFoundError } from '../../../activities/memory/target.js';
+import { MemoryTargetNotFoundError, resolveTarget } from '../../../activities/memory/target.js';
+import { TreeRss } from '../../../activities/memory/tree-rss.js';
 import { validateEnvelope } from '../../../activities/envelope/validate.js';
 
 const children: ChildProcess[] = [];
@@ -218,4 +219,73 @@ describe('PeakRssSampler', () => {
     expect(report.misses).toBeGreaterThanOrEqual(1);
     expect(report.errors.join('\n')).toMatch(/no running process matches/);
   });
+
+  it('reads the process table once, then only the server\'s own processes at every sample', async () => {
+    const marker = `ns-cheap-${randomUUID()}`;
+    const { grow } = hog(marker);
+    await grow(16);
+    for (const target of [{ processName: marker }, await portTarget()]) {
+      const sampler = new PeakRssSampler(target, { intervalMs: 10 });
+      await sampler.start();
+      while (sampler.report().samples < 8) await new Promise((r) => setTimeout(r, 10));
+      const report = await sampler.stop();
+      expect(report.peak_rss_mb).toBeGreaterThan(0);
+      expect(report.misses).toBe(0);
+      expect(report.tableReads).toBe(1);
+    }
+  });
 });
+
+describe('TreeRss', () => {
+  it('looks the tree up again when one of its processes is gone, and finds a restarted server', async () => {
+    const marker = `ns-restart-${randomUUID()}`;
+    // A root (a node process that reaps its children) with a memory-holding child; a long refresh period
+    // so only a vanished pid can make the reader look again.
+    const inner = `const b = Buffer.alloc(48 * 1024 * 1024, 1); process.stdout.write('grown\\n'); setInterval(() => b[0]++, 1000);`;
+    const root = `require('node:child_process').spawn(process.execPath, ['-e', process.env.HOG, process.argv[1] + '-child'], { stdio: ['ignore', 'inherit', 'inherit'] }); setInterval(() => {}, 1000);`;
+    const start = (): ChildProcess => {
+      const parent = spawn(process.execPath, ['-e', root, marker], { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: { ...process.env, HOG: inner } });
+      groups.push(parent.pid!);
+      return parent;
+    };
+    const first = start();
+    await waitForLine(first, 'grown');
+    const reader = new TreeRss(await resolveTarget({ pid: first.pid! }), Number.POSITIVE_INFINITY);
+    const whole = await reader.read();
+    expect(whole.pids).toHaveLength(2);
+    expect(whole.rssBytes).toBeGreaterThan(48 * 1024 * 1024);
+    await reader.read();
+    expect(reader.tableReads).toBe(1);
+
+    // The child exits: the next read notices, looks again, and reads the shell alone.
+    process.kill(whole.pids.find((p) => p !== first.pid)!, 'SIGKILL');
+    while ((await reader.read()).pids.length !== 1) await new Promise((r) => setTimeout(r, 10));
+    expect(reader.tableReads).toBeGreaterThanOrEqual(2);
+
+    // A named server that restarts under a new pid is found again by the full search.
+    const byName = new TreeRss(await resolveTarget({ processName: `${marker}-child` }), Number.POSITIVE_INFINITY);
+    await expect(byName.read()).rejects.toBeInstanceOf(MemoryTargetNotFoundError);
+    const second = start();
+    await waitForLine(second, 'grown');
+    expect((await byName.read()).rssBytes).toBeGreaterThan(48 * 1024 * 1024);
+  });
+});
+
+/** A child listening on a port, as a port target (a plain server found through the endpoint's port). */
+async function portTarget(): Promise<{ port: number }> {
+  const script = `const s = require('node:net').createServer().listen(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  return { port: Number(chunk.toString().trim()) };
+}
+
+function waitForLine(child: ChildProcess, want: string): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      seen += text;
+      if (seen.split('\n').includes(want)) resolve();
+    });
+  });
+}
