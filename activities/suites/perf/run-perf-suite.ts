@@ -20,6 +20,8 @@ import { incompleteness, rejectedAsInvalid, throwIfNothingMeasured } from './sui
 export { cellsOf } from './plan.js';
 
 const JOURNAL_PREFIX = 'cell:';
+/** The prompt calibration of the run, journaled like a cell. */
+const CALIBRATION_KEY = 'calibration';
 
 /** The runner of both native perf suites (catalog.ts): `throughput` and `ttft` differ only in config and results. */
 export async function runPerfSuite(context: SuiteContext<PerfConfig>): Promise<SuiteOutcome> {
@@ -75,7 +77,9 @@ export async function runPerfSuite(context: SuiteContext<PerfConfig>): Promise<S
           requestTimeoutMs: config.request_timeout_s * 1000,
         });
         try {
-          const calibration = await calibrate(client, context.model, signal, config, errors, limits);
+          // Calibrated once per run: a retried attempt reuses the journaled line instead of asking again.
+          const calibration = await journaled(context.journal, CALIBRATION_KEY, () => calibrate(client, context.model, signal, config, errors, limits));
+          if (calibration.estimated && config.calibrate_prompts && !errors.some((e) => e.startsWith(ESTIMATED_WARNING))) errors.push(ESTIMATED_WARNING);
           for (const spec of pending) {
             const key = cellKey(spec);
             const before = completed;
@@ -151,8 +155,15 @@ async function calibrate(
   } catch (error) {
     throw rejectedAsInvalid(error, 'prompt-calibration request');
   }
-  if (calibration.estimated) {
-    errors.push('the server reported no token usage: prompt lengths are estimates (about 1.3 tokens per word), not the server\'s counts');
-  }
   return calibration;
+}
+
+const ESTIMATED_WARNING = 'the server reported no token usage: prompt lengths are estimates (about 1.3 tokens per word), not the server\'s counts';
+
+/** The journaled value of `key`, or `make()`'s, journaled before it is returned. */
+async function journaled<T>(journal: SuiteContext['journal'], key: string, make: () => Promise<T>): Promise<T> {
+  if (journal.has(key)) return journal.get(key) as T;
+  const value = await make();
+  await journal.append(key, value);
+  return value;
 }

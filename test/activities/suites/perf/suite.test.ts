@@ -48,7 +48,7 @@ describe('throughput suite', () => {
     expect(completedSeq).toEqual([...completedSeq].sort((a, b) => a - b));
   });
 
-  it('resumes from the journal: finished cells are not measured again and results are identical', async () => {
+  it('resumes from the journal: finished cells and the calibration are not measured again and results are identical', async () => {
     const f = await fake();
     const dir = await mkdtemp(join(tmpdir(), 'ns-perf-'));
     const path = join(dir, 'journal.jsonl');
@@ -68,12 +68,12 @@ describe('throughput suite', () => {
     const before = f.requests.length;
 
     const j2 = await openJournal(path);
-    expect(j2.entries().map((e) => e.key)).toEqual(['cell:p64_c1']);
+    expect(j2.entries().map((e) => e.key)).toEqual(['calibration', 'cell:p64_c1']);
     const second = perfContext(f.url, config, { journal: j2 });
     const outcome = await throughputSuite(second);
     await j2.close();
-    // Only calibration + the missing cell ran: 2 probes + 1 warm-up + 2 measured.
-    expect(f.requests.length - before).toBe(5);
+    // Only the missing cell ran (the calibration is journaled too): 1 warm-up + 2 measured.
+    expect(f.requests.length - before).toBe(3);
     expect(second.progress[0]).toMatchObject({ completed: 2, total: 4, checkpoint: 'p64_c1' });
     expect(outcome.results.map((r) => r.name)).toContain('ttft_ms_p64_c1');
     expect(outcome.results.map((r) => r.name)).toContain('ttft_ms_p200_c1');
@@ -82,7 +82,7 @@ describe('throughput suite', () => {
     const j3 = await openJournal(path);
     const again = await throughputSuite(perfContext(f.url, config, { journal: j3 }));
     await j3.close();
-    expect(f.requests.length - before).toBe(5);
+    expect(f.requests.length - before).toBe(3);
     expect(again.results).toEqual(outcome.results);
   });
 
