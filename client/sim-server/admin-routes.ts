@@ -51,3 +51,15 @@ export function plainHealth(ctx: SimContext, res: ServerResponse): void {
   if (model?.state === 'ready') { sendJson(res, 200, { status: 'ok' }); return; }
   sendJson(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
 }
+
+/** llama-server's GET /props, the part clients read: how many requests it decodes at once (its slots) and
+ * the context one request may use (`default_generation_settings.n_ctx`, per slot). */
+export function plainProps(ctx: SimContext, res: ServerResponse): void {
+  const model = ctx.pool.order[0];
+  if (!model) { sendJson(res, 404, { error: { code: 404, message: 'no model', type: 'not_found_error' } }); return; }
+  sendJson(res, 200, {
+    total_slots: model.spec.batching.slots,
+    default_generation_settings: { n_ctx: model.spec.context_length },
+    model_alias: model.spec.id,
+  });
+}

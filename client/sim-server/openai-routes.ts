@@ -26,6 +26,8 @@ export function listModels(ctx: SimContext, res: ServerResponse): void {
     if (m.spec.name) entry.name = m.spec.name;
     // Always says "simulated", also where llama-swap would show its config's description (or none).
     entry.description = m.spec.description ? `${m.spec.description} (simulated)` : 'simulated model (nightshift sim-server)';
+    // llama-server tells the context one request may use in meta.n_ctx.
+    if (ctx.plain) entry.meta = { n_ctx: m.spec.context_length };
     if (!ctx.plain) {
       // As v250 lists its models: its own metadata, and loaded while the process is not stopped.
       entry.meta = { llamaswap: { type: 'model' } };

@@ -132,6 +132,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     if (path === '/sim/faults' && method === 'POST') return admin.setFaults(ctx, req, res);
     if (plain) {
       if (path === '/health' && method === 'GET') { admin.plainHealth(ctx, res); return; }
+      if (path === '/props' && method === 'GET') { admin.plainProps(ctx, res); return; }
     } else {
       if (path === '/health' && method === 'GET') { sendText(res, 200, 'OK'); return; }
       if (path === swap.ROUTE_RUNNING && method === 'GET') { swap.running(ctx, req, res); return; }

@@ -87,7 +87,9 @@ describe('vllm-bench converter', () => {
       'end_to_end_latency_median:latency:3845.2:ms',
       'end_to_end_latency_p99:latency:5120:ms',
     ]);
-    expect(row(e, 'output_token_throughput')?.decode_tokens_per_second).toBe(42.5);
+    // An aggregate over every request: never in the per-request decode_tokens_per_second field.
+    expect(row(e, 'output_token_throughput')).toMatchObject({ value: 42.5 });
+    expect(row(e, 'output_token_throughput')?.decode_tokens_per_second).toBeUndefined();
     expect(row(e, 'total_token_throughput')?.total_tokens_per_second).toBe(85.1);
     expect(row(e, 'time_to_first_token_p99')?.first_token_latency_ms).toBe(89.2);
     expect(row(e, 'time_to_first_token_std')?.first_token_latency_ms).toBeUndefined();

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseModelsContext, parseProps, readServerLimits } from '../../../activities/endpoint/server-limits.js';
+import { startSimServer } from '../../../client/sim-server/server.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -55,5 +56,16 @@ describe('server limits', () => {
     const closed = servers.pop()!;
     await new Promise((r) => closed.close(r));
     await expect(readServerLimits(gone, 'm')).rejects.toMatchObject({ errorClass: 'model_endpoint_unreachable' });
+  });
+
+  it('the simulated endpoint in plain mode answers like llama-server: slots and context from /props and /v1/models', async () => {
+    const sim = await startSimServer({ plain: true, config: { seed: 1, models: [{ id: 'sim-limits', preload: true, context_length: 3000, batching: { slots: 3 } }] } });
+    try {
+      expect(await readServerLimits(sim.url, 'sim-limits')).toEqual({ slots: 3, contextTokens: 3000, source: 'llama.cpp /props' });
+      const listed = (await (await fetch(`${sim.url}/v1/models`)).json()) as unknown;
+      expect(parseModelsContext(listed, 'sim-limits')).toBe(3000);
+    } finally {
+      await sim.close();
+    }
   });
 });
