@@ -88,13 +88,16 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
   let loaded = false;
   let load: LoadModelResult | undefined;
   const publishes: Array<Promise<void>> = [];
+  // The last suite's publish waits for the release (its envelope gets the "after" reading).
+  let lastPublish: { run: RunSuiteResult; state: SuiteProgressState; memory: MemorySnapshot[]; suite: string; facts: WarmUpResult } | undefined;
+  let released = false;
   try {
     let facts: WarmUpResult | undefined;
     try {
       setCurrentDetails(`loading ${input.model}`);
       load = await runSkippable(() => acts.loadModel.executeWithOptions({ ...LOAD, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `load · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model }]));
       loaded = true;
-      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp }]));
+      facts = await runSkippable(() => acts.warmUp.executeWithOptions({ ...WARM_UP, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `warm up · ${input.model}` }, [{ endpoint: sweep.endpoint, model: input.model, warmUp: sweep.warmUp, ...(sweep.quantizations?.[input.model] ? { quantization: sweep.quantizations[input.model] } : {}) }]));
       if (facts.snapshot) progress.memory.push(facts.snapshot);
     } catch (error) {
       if (skipReason !== undefined) skipRest(skipReason);
@@ -142,52 +145,26 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
         state.error = `suite skipped: ${run.skipped.reason}`;
       }
       const memory: MemorySnapshot[] = [...progress.memory, ...(run.peakMemory ? [run.peakMemory] : [])];
-      publishes.push(
-        acts.publishSuite
-          .executeWithOptions({ ...PUBLISH, taskQueue: ORCHESTRATION_QUEUE, summary: `publish · ${suite} · ${input.model}`, activityId: `publish-${suite}` }, [
-            {
-              run,
-              system: facts.system,
-              gitSha: sweep.gitSha ?? facts.gitSha ?? '0000000',
-              trigger: sweep.trigger,
-              prNumber: sweep.prNumber,
-              tags: sweep.tags,
-              memory,
-              workflowId: info.workflowId,
-              workflowRunId: info.runId,
-              dataset: sweep.dataset,
-              ...(load ? { load } : {}),
-            },
-          ])
-          .then(
-            (published) => {
-              Object.assign(state, { state: run.skipped ? 'skipped' : 'passed', shard: published.shard, shardWritten: published.written });
-              // What was measured is published, but a suite that could not measure everything has not passed.
-              if (run.incomplete) Object.assign(state, { state: 'failed', error: `incomplete: ${run.incomplete.reason}` });
-            },
-            (error: unknown) => {
-              Object.assign(state, { state: 'failed', error: `publish failed: ${reason(error)}` });
-            },
-          ),
-      );
+      // The last suite's envelope also carries the "after" reading: it is published once the model is
+      // released. (Children started before this wait publish it at once, as they did.)
+      if (suite === input.suites[input.suites.length - 1] && patched('after-snapshot-in-last-envelope')) {
+        lastPublish = { run, state, memory, suite, facts };
+        continue;
+      }
+      publishes.push(publish(run, state, memory, suite, facts));
     }
     if (skipReason !== undefined) skipRest(skipReason);
+    if (lastPublish) {
+      const last = lastPublish;
+      await release();
+      const after = progress.memory.find((m) => m.phase === 'after');
+      publishes.push(publish(last.run, last.state, after ? [...last.memory, after] : last.memory, last.suite, last.facts));
+    }
     await Promise.all(publishes);
   } finally {
     // Unload even when cancelled, so a cancelled sweep does not leave the model holding memory (not when the
     // host is gone: nobody would pick the release up).
-    if (loaded && progress.hostUnavailable === undefined) {
-      await CancellationScope.nonCancellable(async () => {
-        try {
-          const released = await acts.releaseModel.executeWithOptions({ ...RELEASE, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
-            { endpoint: sweep.endpoint, model: input.model, unload: sweep.unload },
-          ]);
-          if (released.snapshot) progress.memory.push(released.snapshot);
-        } catch (error) {
-          progress.error = `release failed: ${reason(error)}`;
-        }
-      });
-    }
+    await release();
   }
   progress.state = modelStateOf(progress.suites);
   status(progress.state);
@@ -204,6 +181,54 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
     });
   }
   return progress;
+
+  /** Publishes one finished pair (overlapping the next suite) and records what came of it. */
+  function publish(run: RunSuiteResult, state: SuiteProgressState, memory: MemorySnapshot[], suite: string, facts: WarmUpResult): Promise<void> {
+    return acts.publishSuite
+      .executeWithOptions({ ...PUBLISH, taskQueue: ORCHESTRATION_QUEUE, summary: `publish · ${suite} · ${input.model}`, activityId: `publish-${suite}` }, [
+        {
+          run,
+          system: facts.system,
+          gitSha: sweep.gitSha ?? facts.gitSha ?? '0000000',
+          trigger: sweep.trigger,
+          prNumber: sweep.prNumber,
+          tags: sweep.tags,
+          memory,
+          workflowId: info.workflowId,
+          workflowRunId: info.runId,
+          dataset: sweep.dataset,
+          ...(load ? { load } : {}),
+          ...(facts.quantization ? { quantization: facts.quantization.value } : {}),
+          ...(facts.serverTags ? { serverTags: facts.serverTags } : {}),
+        },
+      ])
+      .then(
+        (published) => {
+          Object.assign(state, { state: run.skipped ? 'skipped' : 'passed', shard: published.shard, shardWritten: published.written });
+          // What was measured is published, but a suite that could not measure everything has not passed.
+          if (run.incomplete) Object.assign(state, { state: 'failed', error: `incomplete: ${run.incomplete.reason}` });
+        },
+        (error: unknown) => {
+          Object.assign(state, { state: 'failed', error: `publish failed: ${reason(error)}` });
+        },
+      );
+  }
+
+  /** Takes the "after" reading and unloads, once, even when cancelled (not when the host is gone). */
+  async function release(): Promise<void> {
+    if (released || !loaded || progress.hostUnavailable !== undefined) return;
+    released = true;
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        const done = await acts.releaseModel.executeWithOptions({ ...RELEASE, ...pickup, ...silence, taskQueue: input.hostQueue, summary: `release · ${input.model}` }, [
+          { endpoint: sweep.endpoint, model: input.model, unload: sweep.unload },
+        ]);
+        if (done.snapshot) progress.memory.push(done.snapshot);
+      } catch (error) {
+        progress.error = `release failed: ${reason(error)}`;
+      }
+    });
+  }
 
   // Runs one host activity in its own scope so skipModel can cancel just that activity.
   async function runSkippable<T>(fn: () => Promise<T>): Promise<T> {

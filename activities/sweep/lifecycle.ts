@@ -3,7 +3,8 @@
 // the end take the final memory reading and unload it.
 import { Context } from '@temporalio/activity';
 import { createOpenAIClient } from '../endpoint/openai-client.js';
-import { ensureModelReady, unloadModel } from '../endpoint/llama-swap.js';
+import { ensureModelReady, LLAMA_SWAP_API_KEY_ENV, unloadModel } from '../endpoint/llama-swap.js';
+import { readModelFacts } from '../endpoint/model-facts.js';
 import { detectSystem } from '../system/detect.js';
 import { nightshiftSha } from '../system/git-sha.js';
 import type { LoadModelResult, ModelRef, ReleaseModelInput, ReleaseModelResult, WarmUpInput, WarmUpResult } from './types.js';
@@ -39,12 +40,24 @@ async function warmUp(input: WarmUpInput, memory: MemoryProbe): Promise<WarmUpRe
       await client.close();
     }
   }
-  const [system, gitSha, snapshot] = await Promise.all([
+  const [system, gitSha, snapshot, model] = await Promise.all([
     detectSystem({ runner: ctx.info.taskQueue }),
     nightshiftSha(),
     memory('loaded', input),
+    readModelFacts(input.endpoint, input.model, {
+      ...(input.quantization ? { explicit: input.quantization } : {}),
+      ...(process.env[LLAMA_SWAP_API_KEY_ENV] ? { apiKey: process.env[LLAMA_SWAP_API_KEY_ENV] } : {}),
+      signal: ctx.cancellationSignal,
+    }),
   ]);
-  return { warmedUp, system, ...(gitSha ? { gitSha } : {}), ...(snapshot ? { snapshot } : {}) };
+  return {
+    warmedUp,
+    system,
+    ...(gitSha ? { gitSha } : {}),
+    ...(snapshot ? { snapshot } : {}),
+    ...(model.quantization ? { quantization: model.quantization } : {}),
+    serverTags: model.serverTags,
+  };
 }
 
 export async function releaseModelActivity(input: ReleaseModelInput, memory: MemoryProbe): Promise<ReleaseModelResult> {

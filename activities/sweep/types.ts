@@ -1,6 +1,7 @@
 // Inputs and results of the sweep activities. Types only: workflows import this file with `import type`
 // (workflow code never imports activity code), activities implement it.
 import type { SuiteOutcome } from '../suites/types.js';
+import type { Quantization } from '../endpoint/quantization.js';
 import type { MemorySnapshot, SystemInfo, Trigger } from '../../workflows/shared/envelope.js';
 
 export interface ModelRef {
@@ -19,6 +20,8 @@ export interface LoadModelResult {
 
 export interface WarmUpInput extends ModelRef {
   warmUp: boolean;
+  /** The quantization the sweep input gives for this model (wins over what the server or the name says). */
+  quantization?: string;
 }
 
 /** Host facts gathered once per model on the host worker (they belong to that machine). */
@@ -29,6 +32,10 @@ export interface WarmUpResult {
   system: SystemInfo;
   /** HEAD of the host worker's checkout, when it is a git checkout. */
   gitSha?: string;
+  /** The model's quantization and where it was read (activities/endpoint/model-facts.ts). */
+  quantization?: Quantization;
+  /** What the server said about its settings, as envelope tags (server_slots, server_ctx_per_slot, …). */
+  serverTags?: Record<string, string>;
 }
 
 export interface RunSuiteInput extends ModelRef {
@@ -69,6 +76,10 @@ export interface PublishSuiteInput {
   dataset?: string;
   /** The load of the model this suite ran on: published as a result of every envelope of that load. */
   load?: LoadModelResult;
+  /** The envelope's `quantization`. */
+  quantization?: string;
+  /** Tags about the server (model-facts.ts) on every result; the sweep's own tags win a clash. */
+  serverTags?: Record<string, string>;
 }
 
 export interface PublishSuiteResult {

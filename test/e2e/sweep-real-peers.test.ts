@@ -4,7 +4,7 @@
 // suites throughput, ttft, tool-calling (Nightshift's packs) and reasoning (REAL lm-eval on the local task
 // in test/fixtures/lm-eval-task). Checked: every pair published once as a valid envelope, with the model's
 // load time (cold for the first suite), the memory of the llama-server process tree, and the server's own
-// token counts. The model is tiny and the machine shared: no assertion on speed or on answers.
+// token counts, its quantization (Q4_K_M) and the server's settings. The model is tiny and the machine shared: no assertion on speed or on answers.
 //
 // Not skippable: every program is installed by deploy/setup (CI runs them before the tests).
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -91,7 +91,7 @@ describe('a sweep against real llama-swap, llama-server and lm-eval', { timeout:
     const handle = await h!.client.workflow.start(benchmarkSweep, {
       taskQueue: 'nightshift',
       workflowId: `real-peers-${process.pid}`,
-      args: [{ models: [BIG, SMALL], suites: ['throughput', 'ttft', 'tool-calling', 'reasoning'], pairs, endpoint: swap!.url, hostQueue, suiteConfig, suiteAttempts: 2, tags: { rig: 'ci' } }],
+      args: [{ models: [BIG, SMALL], suites: ['throughput', 'ttft', 'tool-calling', 'reasoning'], pairs, endpoint: swap!.url, hostQueue, suiteConfig, suiteAttempts: 2, tags: { rig: 'ci' }, quantizations: { [SMALL]: 'Q4_K_M' } }],
     });
     const result = await sweepResult(handle).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\nworker:\n${worker.output().slice(-4000)}\nllama-swap:\n${swap!.log().slice(-4000)}`);
@@ -114,10 +114,25 @@ describe('a sweep against real llama-swap, llama-server and lm-eval', { timeout:
       const peak = envelope.memory_snapshots?.find((m) => m.phase === 'peak');
       expect(peak?.rss_gb, where).toBeGreaterThan(0.1);
       expect(envelope.results.every((r) => r.tags?.rig === 'ci'), where).toBe(true);
+      // Quantization: from llama-server's /props (model_ftype "Q4_K - Medium", read through llama-swap's
+      // /upstream/<model>/props), or as the sweep input gave it; the server's settings as tags.
+      expect(envelope.quantization, where).toBe('Q4_K_M');
+      const tags = envelope.results[0]?.tags ?? {};
+      expect(tags.quantization_source, where).toBe(envelope.model === SMALL ? 'explicit' : 'server');
+      expect(tags.server_slots, where).toBe(envelope.model === SMALL ? '1' : '2');
+      expect(tags.server_ctx_per_slot, where).toBe('2048');
+      expect(tags.server_model_file, where).toBe('gemma-3-270m-q4_k_m.gguf');
+      expect(tags.server_build, where).toMatch(/^b\d+/);
     }
     // The first model was loaded cold by this sweep; swapping to the second loaded it cold as well.
     const byPair = new Map(envelopes.map((e) => [`${e.model}/${e.suite}`, e]));
     expect(byPair.get(`${SMALL}/ttft`)?.results.find((r) => r.name === 'model_load')?.tags?.load).toBe('cold');
+
+    // Memory: the reading after load in every envelope; the reading after release in the model's last one.
+    for (const e of envelopes) expect(e.memory_snapshots?.some((m) => m.phase === 'loaded'), `${e.model}/${e.suite}`).toBe(true);
+    expect(byPair.get(`${BIG}/reasoning`)?.memory_snapshots?.some((m) => m.phase === 'after')).toBe(true);
+    expect(byPair.get(`${SMALL}/ttft`)?.memory_snapshots?.some((m) => m.phase === 'after')).toBe(true);
+    expect(byPair.get(`${BIG}/ttft`)?.memory_snapshots?.some((m) => m.phase === 'after')).toBe(false);
 
     // Perf suites count tokens from the server's usage, never estimated.
     for (const key of [`${BIG}/throughput`, `${BIG}/ttft`, `${SMALL}/ttft`]) {

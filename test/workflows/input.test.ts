@@ -141,3 +141,18 @@ describe('validateFleetInput', () => {
     expect(problems).toEqual([{ field: 'suiteConfig.ttft.max_tokens', message: 'must be integer (got string "many")' }]);
   });
 });
+
+describe('quantizations', () => {
+  it('takes a quantization per model of the sweep, and names a key or value that does not fit', () => {
+    const base = { models: ['m'], suites: ['ttft'], endpoint: 'http://h:1' };
+    const ok = validateSweepInput({ ...base, quantizations: { m: 'Q4_K_M' } });
+    expect(ok.ok && ok.input.quantizations).toEqual({ m: 'Q4_K_M' });
+    expect(validateSweepInput({ ...base, quantizations: { x: 'Q4_K_M', m: '' } }).problems).toEqual([
+      { field: 'quantizations.x', message: '"x" is not in "models"' },
+      { field: 'quantizations.m', message: 'expected a name of 1-64 characters such as "Q4_K_M" or "mlx-4bit", got ""' },
+    ]);
+    // In a fleet, each host gets the quantizations of its own models.
+    const fleet = validateFleetInput({ hosts: [{ name: 'a', hostQueue: 'qa', endpoint: 'http://a:1', models: ['m1'] }, { name: 'b', hostQueue: 'qb', endpoint: 'http://b:1', models: ['m2'] }], suites: ['ttft'], quantizations: { m2: 'Q8_0' } });
+    expect(fleet.ok && fleet.hosts.map((h) => h.resolved.quantizations)).toEqual([{}, { m2: 'Q8_0' }]);
+  });
+});

@@ -42,7 +42,7 @@ export function validateFleetInput(raw: unknown): FleetValidation {
   const problems: InputProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
   if (!isRecord(raw)) return { ok: false, problems: [{ field: '(input)', message: 'expected one JSON object with "hosts", "suites" and either "models" or every host\'s own "models"' }] };
-  const { hosts: rawHosts, models: sharedModels, endpoint, hostQueue, pairs, tags, ...shared } = raw;
+  const { hosts: rawHosts, models: sharedModels, endpoint, hostQueue, pairs, tags, quantizations, ...shared } = raw;
   if (endpoint !== undefined) add('endpoint', 'a fleet sweep names each host\'s endpoint in "hosts"; remove the top-level "endpoint"');
   if (hostQueue !== undefined) add('hostQueue', 'a fleet sweep names each host\'s queue in "hosts"; remove the top-level "hostQueue"');
   if (isRecord(tags) && tags.host !== undefined) add('tags.host', 'set by the fleet: every result of a host carries the host\'s name as tag "host"');
@@ -91,8 +91,13 @@ export function validateFleetInput(raw: unknown): FleetValidation {
       : pairs;
     // With pairs, a host none of them is for has nothing to run.
     if (Array.isArray(hostPairs) && hostPairs.length === 0) continue;
+    // Quantizations name models; each host gets those of its own models.
+    const hostQuantizations = isRecord(quantizations) && Array.isArray(models)
+      ? Object.fromEntries(Object.entries(quantizations).filter(([m]) => (models as unknown[]).includes(m)))
+      : quantizations;
     const input = {
       ...shared,
+      ...(hostQuantizations !== undefined ? { quantizations: hostQuantizations } : {}),
       models,
       endpoint: h.endpoint,
       hostQueue: h.hostQueue,
@@ -107,6 +112,13 @@ export function validateFleetInput(raw: unknown): FleetValidation {
     hosts.push({ name, hostQueue: h.hostQueue as string, endpoint: checked.input.endpoint, input, resolved: checked.input });
   }
   if (totalModels > MAX_SWEEP_MODELS) add('hosts', `${totalModels} models over all hosts; a sweep runs at most ${MAX_SWEEP_MODELS} (split it into several sweeps)`);
+  if (isRecord(quantizations)) {
+    const everyModel = new Set((rawHosts as unknown[]).flatMap((h) => {
+      const list = isRecord(h) ? (h.models ?? sharedModels) : undefined;
+      return Array.isArray(list) ? (list as unknown[]) : [];
+    }));
+    for (const m of Object.keys(quantizations)) if (!everyModel.has(m)) add(`quantizations.${m}`, `"${m}" is not a model of any host`);
+  }
   if (Array.isArray(pairs)) {
     const modelsOf = (hostName: unknown): unknown[] =>
       (rawHosts as unknown[]).filter((h) => isRecord(h) && (hostName === undefined || h.name === hostName)).flatMap((h) => {

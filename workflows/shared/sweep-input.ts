@@ -34,6 +34,8 @@ export interface SweepInput {
   /** Seconds a suite waits for a model server that stopped answering (crash and restart, llama-swap
    * restarting) before the attempt fails; it then goes on from its journal. */
   outageToleranceSeconds?: number;
+  /** Quantization per model id, where the server and the model's name do not tell it (or tell it wrong). */
+  quantizations?: Record<string, string>;
   /** Envelope `trigger`. */
   trigger?: TriggerName;
   /** Envelope `git_sha`; default: the host worker's checkout (HEAD). */
@@ -62,6 +64,7 @@ export interface ResolvedSweepInput {
   heartbeatTimeoutSeconds: number;
   hostPickupSeconds: number;
   outageToleranceSeconds: number;
+  quantizations?: Record<string, string>;
   trigger: TriggerName;
   gitSha: string | undefined;
   prNumber: number | null;
@@ -88,7 +91,7 @@ export const SWEEP_DEFAULTS = {
 
 const KNOWN_KEYS = [
   'models', 'suites', 'endpoint', 'hostQueue', 'suiteConfig', 'warmUp', 'unload', 'suiteAttempts', 'heartbeatTimeoutSeconds', 'hostPickupSeconds', 'outageToleranceSeconds',
-  'trigger', 'gitSha', 'prNumber', 'dataset', 'tags', 'pairs', 'retryOf',
+  'quantizations', 'trigger', 'gitSha', 'prNumber', 'dataset', 'tags', 'pairs', 'retryOf',
 ] as const;
 
 export interface InputProblem {
@@ -154,6 +157,15 @@ export function validateSweepInput(raw: unknown): ValidationResult {
     if (!isRecord(x.tags)) add('tags', `expected an object of string values, got ${describe(x.tags)}`);
     else for (const [k, v] of Object.entries(x.tags)) if (typeof v !== 'string') add(`tags.${k}`, `expected a string, got ${describe(v)}`);
   }
+  if (x.quantizations !== undefined) {
+    if (!isRecord(x.quantizations)) add('quantizations', `expected an object of model id → quantization (e.g. {"my-model": "Q4_K_M"}), got ${describe(x.quantizations)}`);
+    else {
+      for (const [k, v] of Object.entries(x.quantizations)) {
+        if (!models.includes(k)) add(`quantizations.${k}`, `"${k}" is not in "models"`);
+        if (typeof v !== 'string' || v.trim() === '' || v.length > 64) add(`quantizations.${k}`, `expected a name of 1-64 characters such as "Q4_K_M" or "mlx-4bit", got ${describe(v)}`);
+      }
+    }
+  }
   if (x.suiteConfig !== undefined) {
     if (!isRecord(x.suiteConfig)) add('suiteConfig', `expected an object keyed by suite name, got ${describe(x.suiteConfig)}`);
     else {
@@ -198,6 +210,7 @@ export function validateSweepInput(raw: unknown): ValidationResult {
       heartbeatTimeoutSeconds: (x.heartbeatTimeoutSeconds as number | undefined) ?? SWEEP_DEFAULTS.heartbeatTimeoutSeconds,
       hostPickupSeconds: (x.hostPickupSeconds as number | undefined) ?? SWEEP_DEFAULTS.hostPickupSeconds,
       outageToleranceSeconds: (x.outageToleranceSeconds as number | undefined) ?? SWEEP_DEFAULTS.outageToleranceSeconds,
+      ...(x.quantizations !== undefined ? { quantizations: x.quantizations as Record<string, string> } : {}),
       trigger: (x.trigger as TriggerName | undefined) ?? SWEEP_DEFAULTS.trigger,
       gitSha: x.gitSha as string | undefined,
       prNumber: (x.prNumber as number | null | undefined) ?? SWEEP_DEFAULTS.prNumber,

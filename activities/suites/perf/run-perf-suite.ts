@@ -78,7 +78,9 @@ export async function runPerfSuite(context: SuiteContext<PerfConfig>): Promise<S
         });
         try {
           // Calibrated once per run: a retried attempt reuses the journaled line instead of asking again.
-          const calibration = await journaled(context.journal, CALIBRATION_KEY, () => calibrate(client, context.model, signal, config, errors, limits));
+          const calibration = config.calibrate_prompts
+            ? await journaled(context.journal, CALIBRATION_KEY, () => calibrate(client, context.model, signal, config, errors, limits))
+            : GUESSED_CALIBRATION;
           if (calibration.estimated && config.calibrate_prompts && !errors.some((e) => e.startsWith(ESTIMATED_WARNING))) errors.push(ESTIMATED_WARNING);
           for (const spec of pending) {
             const key = cellKey(spec);
