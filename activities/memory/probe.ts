@@ -2,6 +2,7 @@
 // given the endpoint and model of a run, find the model server's processes on this host and read them.
 // llama-swap → the model's process from GET /running; a plain server → whatever listens on the
 // endpoint's port. An endpoint on another host cannot be sampled here, which is reported, not guessed.
+import { hostname as osHostname, networkInterfaces } from 'node:os';
 import type { MemorySnapshot } from '../../workflows/shared/envelope.js';
 import { detectEndpointMode } from '../endpoint/llama-swap.js';
 import { memorySnapshot } from './snapshot.js';
@@ -19,11 +20,19 @@ export interface MemoryProbeOptions {
   onProblem?: (message: string) => void;
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|0\.0\.0\.0|::)$/i;
 
-/** Whether an endpoint's host name is this machine, whose processes can be sampled. */
+/**
+ * Whether an endpoint's host name is this machine, whose processes can be sampled: a loopback or
+ * unspecified address (a server bound to 0.0.0.0 is reached at it too), one of this machine's own
+ * interface addresses, or its host name (with or without its domain).
+ */
 export function isLocalHost(hostname: string): boolean {
-  return LOOPBACK.test(hostname);
+  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (LOOPBACK.test(name)) return true;
+  const own = osHostname().toLowerCase();
+  if (name === own || name === own.split('.')[0] || name.split('.')[0] === own) return true;
+  return Object.values(networkInterfaces()).some((list) => (list ?? []).some((a) => a.address.toLowerCase() === name));
 }
 
 /** The memory target for a run's endpoint, or a reason why there is none on this host. */

@@ -66,10 +66,9 @@ export async function releaseModelActivity(input: ReleaseModelInput, memory: Mem
 
 async function release(input: ReleaseModelInput, memory: MemoryProbe): Promise<ReleaseModelResult> {
   const snapshot = await memory('after', input);
-  let unloaded = false;
-  if (input.unload) {
-    await unloadModel(input.endpoint, input.model, { signal: Context.current().cancellationSignal });
-    unloaded = true;
-  }
-  return { unloaded, ...(snapshot ? { snapshot } : {}) };
+  if (!input.unload) return { unloaded: false, ...(snapshot ? { snapshot } : {}) };
+  const result = await unloadModel(input.endpoint, input.model, { signal: Context.current().cancellationSignal });
+  // A plain server cannot unload (method "none"): its model stays loaded, and the result says so.
+  const unloaded = result.method !== 'none';
+  return { unloaded, ...(unloaded ? {} : { note: `${input.endpoint} is a plain server: ${input.model} stays loaded (only llama-swap can unload)` }), ...(snapshot ? { snapshot } : {}) };
 }

@@ -95,7 +95,10 @@ export interface ReleaseModelInput extends ModelRef {
 
 export interface ReleaseModelResult {
   snapshot?: MemorySnapshot;
+  /** Whether the model was really unloaded: false when unload was off, or the server cannot unload. */
   unloaded: boolean;
+  /** Why a requested unload did not happen. */
+  note?: string;
 }
 
 export interface SweepEnvironment {
