@@ -90,7 +90,8 @@ describe('sweep integrity', { timeout: 120_000 }, () => {
     const first = await start('lease-a');
     await waitFor(async () => (await first.query(sweepProgressQuery)).state === 'running');
     const second = await start('lease-b');
-    await waitFor(async () => (await second.query(sweepProgressQuery)).state === 'waiting');
+    // 'waiting' is set when the sweep asks; its place arrives a moment later, signalled by the lease.
+    await waitFor(async () => (await second.query(sweepProgressQuery)).waitingFor?.position !== undefined);
     expect((await second.query(sweepProgressQuery)).waitingFor).toMatchObject({ hostQueue, position: 1, holder: first.workflowId });
     await Promise.all([first.result(), second.result()]);
     // In the host queue's order of work: every activity of the first sweep before any of the second.
