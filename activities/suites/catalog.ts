@@ -13,8 +13,9 @@ import type { SuiteRunner } from './types.js';
 export const TOOLS = ['nightshift', 'lm-eval', 'vllm-bench', 'benchlocal'] as const;
 export type ToolName = (typeof TOOLS)[number];
 
-/** Quality modes (`nightshift quality run --mode`, benchlocal-cli's --quick/--medium/--full). */
-export const QUALITY_MODES = ['quick', 'medium', 'full'] as const;
+/** Quality modes (`nightshift quality run --mode`, benchlocal-cli's --quick/--medium/--full/--reasoning).
+ * `reasoning` is benchlocal-cli's reasoning set: HumanEval+, LiveCodeBench, GPQA, GSM-Symbolic. */
+export const QUALITY_MODES = ['quick', 'medium', 'full', 'reasoning'] as const;
 export type QualityMode = (typeof QUALITY_MODES)[number];
 
 export interface SuiteDeclaration<Config = unknown> {
@@ -44,8 +45,9 @@ const qualityConfig = async () => (await import('./quality/suite-config.js')).qu
 const qualityRunner = async () => (await import('./quality/suite-runner.js')).runQualitySuite;
 const lmEvalConfig = async () => (await import('./external/lm-eval-config.js')).lmEvalConfigSpec;
 const lmEvalRunner = async () => (await import('./external/lm-eval-suite.js')).lmEvalSuite;
-const ALL_MODES = QUALITY_MODES;
+const ALL_MODES = ['quick', 'medium', 'full'] as const;
 const MEDIUM_UP = ['medium', 'full'] as const;
+const REASONING = ['reasoning'] as const;
 
 export const SUITE_CATALOG: readonly SuiteDeclaration[] = [
   declare({
@@ -102,6 +104,25 @@ export const SUITE_CATALOG: readonly SuiteDeclaration[] = [
     packs: { 'ns-instructfollow-15': ALL_MODES, 'ns-structoutput-15': MEDIUM_UP, 'ns-dataextract-15': MEDIUM_UP, 'ns-reasonmath-15': MEDIUM_UP },
     verifiers: ['instruct_follow', 'struct_output', 'data_extract', 'reason_math'],
   }),
+  // Packs that run model code in the sandbox (activities/sandbox/): only with allow_code_execution = true.
+  declare({
+    suite: 'evalplus',
+    tool: 'nightshift',
+    configFile: 'quality/evalplus.toml',
+    config: qualityConfig,
+    runner: qualityRunner,
+    output: 'results',
+    packs: { 'humaneval-plus-30': REASONING },
+  }),
+  declare({
+    suite: 'code-accuracy',
+    tool: 'nightshift',
+    configFile: 'quality/code-accuracy.toml',
+    config: qualityConfig,
+    runner: qualityRunner,
+    output: 'results',
+    packs: { 'lcb-v6-30': REASONING },
+  }),
   ...(['reasoning', 'coding', 'knowledge', 'math-hard'] as const).map((suite) =>
     declare({ suite, tool: 'lm-eval', configFile: `lm-eval/${suite}.toml`, config: lmEvalConfig, runner: lmEvalRunner, output: 'lm-eval' }),
   ),
@@ -125,16 +146,23 @@ export function findDeclaration(suite: string, tool?: string, catalog: SuiteCata
   return catalog.find((d) => d.suite === suite && (tool === undefined || d.tool === tool));
 }
 
-/** The project's own packs that a quality mode runs, across every quality suite. */
+/** `nightshift quality run --reasoning`: benchlocal-cli's reasoning set (its `--reasoning` mode, same order).
+ * GSM-Symbolic and GPQA publish under their header's suite (`reasoning`); no sweep suite runs them. */
+export const REASONING_PACKS = ['humaneval-plus-30', 'lcb-v6-30', 'gpqa-diamond', 'gsm-symbolic-30'] as const;
+
+/** The packs that a quality mode runs, across every quality suite. */
 export function packsForMode(mode: QualityMode, catalog: SuiteCatalog = SUITE_CATALOG): string[] {
+  if (mode === 'reasoning') return [...REASONING_PACKS];
   return catalog.flatMap((d) => Object.entries(d.packs ?? {}).filter(([, modes]) => modes.includes(mode)).map(([id]) => id));
 }
 
-/** The suite a quality pack publishes under: the one that lists it, else the one owning its verifier. */
+/** The suite a quality pack publishes under: the one that lists it, else the suite its header names, else
+ * the one owning its verifier. (The listing comes first: benchlocal-cli's HumanEval+ header says
+ * "reasoning", lm-eval's suite here, while Nightshift runs it as evalplus.) */
 export function suiteForPack(pack: { pack_id: string; verifier_module?: unknown; suite?: unknown }, catalog: SuiteCatalog = SUITE_CATALOG): Suite {
-  if ((SUITES as readonly unknown[]).includes(pack.suite)) return pack.suite as Suite;
   const listed = catalog.find((d) => d.packs?.[pack.pack_id] !== undefined);
   if (listed) return listed.suite;
+  if ((SUITES as readonly unknown[]).includes(pack.suite)) return pack.suite as Suite;
   const byVerifier = catalog.find((d) => typeof pack.verifier_module === 'string' && d.verifiers?.includes(pack.verifier_module));
   if (byVerifier) return byVerifier.suite;
   // BenchLocal's own pack ids carry no verifier module in their meta; their names say what they test.

@@ -32,6 +32,9 @@ export interface RunFlags {
   previousResult?: string;
   exitOnRegression?: boolean;
   quiet?: boolean;
+  reasoning?: boolean;
+  allowCodeExecution?: boolean;
+  unsafeNoSandbox?: boolean;
 }
 
 export function registerQualityCommand(program: Command): void {
@@ -44,7 +47,10 @@ export function registerQualityCommand(program: Command): void {
     .description('run quality packs against an OpenAI-compatible endpoint and print the table')
     .requiredOption('--endpoint <url>', 'OpenAI-compatible base URL, e.g. http://127.0.0.1:11434')
     .requiredOption('--model <id>', 'model id as the endpoint serves it')
-    .addOption(new Option('--mode <mode>', 'quick = ToolCall + InstructFollow; medium = all five; full = medium (no sandboxed packs yet)').choices(QUALITY_MODES).default('medium'))
+    .addOption(new Option('--mode <mode>', 'quick = ToolCall + InstructFollow; medium = all five; full = medium; reasoning = HumanEval+, LiveCodeBench, GPQA, GSM-Symbolic').choices(QUALITY_MODES).default('medium'))
+    .option('--reasoning', 'the reasoning packs (same as --mode reasoning); HumanEval+ and LiveCodeBench need --allow-code-execution')
+    .option('--allow-code-execution', "run packs that execute the model's code (in the sandbox: no network, no access to your files)")
+    .option('--unsafe-no-sandbox', 'with --allow-code-execution: where no sandbox is available, run the code anyway with limits but WITHOUT isolation')
     .option('--pack <id>', 'run this built-in pack (repeatable; replaces --mode)', collect)
     .option('--pack-file <file>', 'also run the pack in this JSONL file, e.g. a BenchLocal pack (repeatable)', collect)
     .option('--scenario <id>', 'run only this scenario, "TC-01" or "pack/TC-01" (repeatable)', collect)

@@ -10,6 +10,9 @@ import { compareResults, renderComparison } from '../../activities/suites/qualit
 import { renderReport } from '../../activities/suites/quality/report.js';
 import { readQualityResult, writeQualityResult } from '../../activities/suites/quality/result-file.js';
 import { runQuality } from '../../activities/suites/quality/runner.js';
+import { CLI_WORDING, codeRunner } from '../../activities/sandbox/code-execution.js';
+import { executionContext } from '../../activities/suites/quality/code/execution-context.js';
+import { executesCode } from '../../activities/suites/quality/verifiers/index.js';
 import type { RunFlags } from '../commands/quality.js';
 
 export async function qualityRun(flags: RunFlags): Promise<number> {
@@ -25,10 +28,16 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
   if (flags.saveJson) await checkOutputFile(flags.saveJson, '--save-json');
   if (flags.journal) await checkOutputFile(flags.journal, '--journal');
   const previous = flags.previousResult ? await readQualityResult(flags.previousResult) : undefined;
+  if (flags.unsafeNoSandbox && !flags.allowCodeExecution) throw new InputError('--unsafe-no-sandbox needs --allow-code-execution');
   const explicit = flags.pack ?? [];
-  const ids = explicit.length ? explicit : flags.packFile?.length ? [] : packsForMode(flags.mode);
+  const chosenMode = flags.reasoning ? 'reasoning' : flags.mode;
+  const ids = explicit.length ? explicit : flags.packFile?.length ? [] : packsForMode(chosenMode);
   const packs = await resolvePacks(ids, flags.packFile ?? []);
-  const mode = explicit.length || flags.packFile?.length ? 'custom' : flags.mode;
+  const mode = explicit.length || flags.packFile?.length ? 'custom' : chosenMode;
+  // Packs that run the model's code: refused before anything is asked of the model unless allowed.
+  const executing = packs.filter((p) => p.scenarios.some(executesCode)).map((p) => p.meta.pack_id);
+  const code = executing.length ? await codeRunner({ allow: Boolean(flags.allowCodeExecution), unsafeNoSandbox: Boolean(flags.unsafeNoSandbox) }, executing, CLI_WORDING) : undefined;
+  for (const warning of code?.warnings ?? []) process.stderr.write(`WARNING: ${warning}\n`);
   const overrides: Record<string, number> = {};
   if (flags.temperature !== undefined) overrides.temperature = flags.temperature;
   if (flags.topP !== undefined) overrides.top_p = flags.topP;
@@ -81,6 +90,7 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
         },
         ...(flags.timeoutPerCase !== undefined ? { timeoutPerCaseSeconds: flags.timeoutPerCase } : {}),
         ...(flags.stream ? { stream: true } : {}),
+        ...(code ? { execution: executionContext(code.executor) } : {}),
       },
       {
         journal,
@@ -93,6 +103,7 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
   } finally {
     await journal.close();
   }
+  if (code?.warnings.length) result.warnings.unshift(...code.warnings);
   if (flags.saveJson) await writeQualityResult(flags.saveJson, result);
   // The run is complete and saved: the next identical command starts fresh.
   if (journalPath) await rm(journalPath, { force: true });

@@ -10,7 +10,8 @@
 #
 # Idempotent: a stamp file holds the tarball hash and pin list it was built from; a matching stamp and a
 # working import mean nothing to do. Prints the `benchlocal-cli` executable's path as its LAST stdout line
-# (test/support/tools.ts reads it).
+# (test/support/tools.ts reads it). The benchlocal suite finds it there without PATH
+# (activities/suites/external/find-tool.ts: findBenchlocal).
 #
 #   NIGHTSHIFT_BENCHLOCAL=/path/to/benchlocal-cli   use an existing executable instead
 #   NIGHTSHIFT_VENDOR_DIR=/path/to/vendor           where the tarball is (default: ../shared/vendor)

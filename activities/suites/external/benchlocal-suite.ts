@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import type { SuiteContext, SuiteOutcome, SuiteRunner, ToolOutput } from '../types.js';
 import type { BenchlocalConfig } from './benchlocal-config.js';
 import { cleanEnv } from './clean-env.js';
-import { findExecutable } from './find-tool.js';
+import { BENCHLOCAL_INSTALL_HINT, findBenchlocal } from './find-tool.js';
 import { runSuiteTool } from './run-tool.js';
 import { fileExists } from './files.js';
 import type { ExternalSuiteOptions } from './vllm-bench-suite.js';
 
-export const BENCHLOCAL_INSTALL_HINT =
-  'install benchlocal-cli from its repository (noonghunna/benchlocal-cli: pip install -e . in a checkout) so that `benchlocal-cli` is on PATH, or set NIGHTSHIFT_BENCHLOCAL to its executable';
+export { BENCHLOCAL_INSTALL_HINT };
 
 export const RESULT_FILE = 'benchlocal-result.json';
 
@@ -71,7 +70,7 @@ async function countLines(path: string): Promise<number> {
 async function runBenchlocal(context: SuiteContext<BenchlocalConfig>, options: ExternalSuiteOptions): Promise<SuiteOutcome | ToolOutput> {
   const { config } = context;
   const env = options.env ?? process.env;
-  const tool = await findExecutable('benchlocal-cli', 'NIGHTSHIFT_BENCHLOCAL', BENCHLOCAL_INSTALL_HINT, env);
+  const tool = await findBenchlocal(env);
   if (!tool.found) return { results: [], errors: [], skipped: { reason: tool.reason } };
 
   await mkdir(context.workDir, { recursive: true });

@@ -11,7 +11,7 @@ const projectRoot = PROJECT_ROOT;
 
 export type ToolLookup = { found: true; path: string; version?: string } | { found: false; reason: string };
 
-async function executable(path: string): Promise<boolean> {
+export async function executable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return true;
@@ -65,4 +65,22 @@ export async function findExecutable(name: string, envVar: string, hint: string,
   }
   const path = await onPath(name, env);
   return path ? { found: true, path } : { found: false, reason: `not installed: ${name} is not on PATH; ${hint}` };
+}
+
+/** The project's tool folder (.tools, where deploy/setup/install-*.sh put venvs), or $NIGHTSHIFT_TOOLS_DIR. */
+export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.NIGHTSHIFT_TOOLS_DIR ?? join(projectRoot, '.tools');
+}
+
+export const BENCHLOCAL_INSTALL_HINT =
+  'run deploy/setup/install-benchlocal.sh (it installs benchlocal-cli, noonghunna/benchlocal-cli, from the vendored source into ' +
+  '.tools/benchlocal-venv), or set NIGHTSHIFT_BENCHLOCAL to a benchlocal-cli executable';
+
+/** benchlocal-cli: $NIGHTSHIFT_BENCHLOCAL, else the project's .tools/benchlocal-venv (install-benchlocal.sh), else PATH. */
+export async function findBenchlocal(env: NodeJS.ProcessEnv = process.env): Promise<ToolLookup> {
+  if (env.NIGHTSHIFT_BENCHLOCAL) return findExecutable('benchlocal-cli', 'NIGHTSHIFT_BENCHLOCAL', BENCHLOCAL_INSTALL_HINT, env);
+  const venv = join(toolsDir(env), 'benchlocal-venv', 'bin', 'benchlocal-cli');
+  if (await executable(venv)) return { found: true, path: venv };
+  const path = await onPath('benchlocal-cli', env);
+  return path ? { found: true, path } : { found: false, reason: `not installed: benchlocal-cli is neither in ${venv} nor on PATH; ${BENCHLOCAL_INSTALL_HINT}` };
 }

@@ -12,7 +12,8 @@ export type FieldRule =
   | 'object'
   | 'any'
   | 'case'
-  | 'jsonpath';
+  | 'jsonpath'
+  | 'number|string';
 
 export interface FieldSpec {
   rule: FieldRule;
@@ -78,6 +79,15 @@ export const ASSERT_SPECS: Record<VerifierType, KindSpecs> = {
     exact_numeric: { value: req('number') },
     tolerance_numeric: { value: req('number'), tolerance: req('number') },
     regex_match: { pattern: req('pattern') },
+  },
+  // benchlocal-cli's reasoning packs (GSM-Symbolic, GPQA): values may be numbers or numeric strings.
+  answer_match: {
+    exact_numeric: { value: req('number|string') },
+    tolerance_numeric: { value: req('number|string'), tolerance: req('number|string') },
+    exact_letter: { value: req('string') },
+  },
+  _stub: {
+    _stub: { reason: opt('string') },
   },
 };
 

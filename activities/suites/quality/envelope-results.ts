@@ -7,6 +7,8 @@ import type { EnvelopeResult } from '../../../workflows/shared/envelope.js';
 import type { PackRun, QualityResult } from './result-types.js';
 
 export function packResults(pack: PackRun, run: Pick<QualityResult, 'mode' | 'canonical' | 'thinking_mode'>): EnvelopeResult[] {
+  // A pack that did not run (dataset-unavailable) has no numbers; the run's warnings say why.
+  if (pack.skipped) return [];
   const tags: Record<string, string> = {
     pack_id: pack.pack_id,
     pack_version: pack.version,
@@ -15,7 +17,8 @@ export function packResults(pack: PackRun, run: Pick<QualityResult, 'mode' | 'ca
     canonical: String(run.canonical ?? false),
     status: pack.status,
   };
-  const meanScore = pack.scenarios.length ? pack.scenarios.reduce((s, r) => s + (r.score ?? (r.passed ? 100 : 0)), 0) / pack.scenarios.length : 0;
+  const judged = pack.scenarios.filter((r) => r.failure_mode !== 'skipped');
+  const meanScore = judged.length ? judged.reduce((s, r) => s + (r.score ?? (r.passed ? 100 : 0)), 0) / judged.length : 0;
   const higher = { ...tags, better: 'higher' };
   const lower = { ...tags, better: 'lower' };
   const out: EnvelopeResult[] = [
@@ -28,6 +31,7 @@ export function packResults(pack: PackRun, run: Pick<QualityResult, 'mode' | 'ca
     out.push({ name: pack.pack_id, metric: `pass_at_${pack.pass_at_k.k}`, value: pack.pass_at_k.score, unit: 'ratio', tags: { ...higher, flaky: (pack.flaky ?? []).join(',') } });
   }
   for (const s of pack.scenarios) {
+    if (s.failure_mode === 'skipped') continue; // not judged here: no 0 that reads as a failure
     const result: EnvelopeResult = {
       name: `${pack.pack_id}/${s.id}`,
       metric: 'pass',

@@ -19,6 +19,10 @@ export const FAILURE_MODES = [
   'http_error',
   'server_error',
   'model_endpoint_unreachable',
+  // Code-executing packs: the sandbox stopped the program (network, file size, work-directory quota) …
+  'sandbox_violation',
+  // … or the scenario could not be judged here (its language's runtime is not installed); not counted.
+  'skipped',
 ] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
@@ -66,8 +70,11 @@ export function failVerdict(mode: FailureMode, detail: string, trace: Record<str
  * `token_limit`; a response with no text and no tool calls at all is `no_answer_found`. The verifier's
  * own verdict stays in the detail so nothing is hidden.
  */
+/** Verdicts about the program rather than the answer's text, which the response's ending does not explain. */
+const EXECUTION_FAILURES: ReadonlySet<FailureMode> = new Set(['timeout', 'sandbox_violation', 'skipped']);
+
 export function finalizeVerdict(verdict: Verdict, response: unknown): Verdict {
-  if (verdict.passed) return verdict;
+  if (verdict.passed || EXECUTION_FAILURES.has(verdict.failure_mode)) return verdict;
   if (finishReason(response) === 'length') {
     return {
       ...verdict,

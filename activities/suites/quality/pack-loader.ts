@@ -10,6 +10,7 @@ import { type Pack, type PackMeta, type Scenario, VERIFIER_TYPES, type VerifierT
 import { PatternTranslationError, translatePythonPattern } from './python-regex.js';
 import { isRecord } from '../../../workflows/shared/records.js';
 import { projectPath } from '../../project-root.js';
+import { BENCHLOCAL_PACK_IDS, benchlocalPackDir, isBenchlocalPack, PackUnavailableError } from './benchlocal-packs.js';
 
 const Ajv2020 = AjvModule.default;
 
@@ -25,12 +26,13 @@ export async function loadPackFile(path: string): Promise<Pack> {
 /** Parses pack text; `source` names the file in error messages. */
 export function parsePack(text: string, source: string): Pack {
   const problems: string[] = [];
-  const lines = text.split('\n');
+  const rows = text.split('\n');
   let meta: PackMeta | undefined;
   const scenarios: Scenario[] = [];
   const seen = new Map<string, number>();
+  const lines = new Map<Scenario, number>();
   let headerSeen = false;
-  for (const [index, raw] of lines.entries()) {
+  for (const [index, raw] of rows.entries()) {
     const lineNo = index + 1;
     const line = raw.trim();
     if (line === '') continue;
@@ -60,13 +62,19 @@ export function parsePack(text: string, source: string): Pack {
     }
     const scenario = checkScenario(record, lineNo, problems);
     if (!scenario) continue;
+    lines.set(scenario, lineNo);
+    scenarios.push(scenario);
+  }
+  disambiguateInstances(scenarios);
+  for (const scenario of scenarios) {
+    const lineNo = lines.get(scenario) as number;
     const earlier = seen.get(scenario.id);
     if (earlier !== undefined) problems.push(`line ${lineNo}: id: "${scenario.id}" repeats the id of line ${earlier}`);
     seen.set(scenario.id, lineNo);
-    scenarios.push(scenario);
   }
   if (!headerSeen) problems.push('the file is empty: expected a {"__meta__": true, ...} header and scenarios');
-  if (meta && scenarios.length === 0 && problems.length === 0) problems.push('no scenarios after the header');
+  // A gated pack (benchlocal-cli's gpqa-diamond) ships its header alone and is reported dataset-unavailable.
+  if (meta && scenarios.length === 0 && problems.length === 0 && meta.requires_dataset_access !== true) problems.push('no scenarios after the header');
   if (meta && typeof meta.scenario_count === 'number' && problems.length === 0 && meta.scenario_count !== scenarios.length) {
     problems.push(`line 1: scenario_count: header says ${meta.scenario_count}, file has ${scenarios.length} scenarios`);
   }
@@ -76,6 +84,26 @@ export function parsePack(text: string, source: string): Pack {
     throw new InputError(`invalid quality pack ${source}:\n${shown.join('\n')}`);
   }
   return { meta: meta as PackMeta, scenarios, source };
+}
+
+/**
+ * benchlocal-cli's gsm-symbolic-30 gives all 30 rows the id of their template (GSM-SYM-0000); they differ
+ * by `raw_problem.instance`. Repeated ids whose rows all name distinct instances become `<id>-i<NN>`
+ * (the upstream id stays in `upstream_id`), so each row is journalled and reported on its own; any other
+ * repeated id is still an error.
+ */
+function disambiguateInstances(scenarios: Scenario[]): void {
+  const byId = new Map<string, Scenario[]>();
+  for (const s of scenarios) byId.set(s.id, [...(byId.get(s.id) ?? []), s]);
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    const instances = group.map((s) => (isRecord(s.raw_problem) ? s.raw_problem.instance : undefined));
+    if (!instances.every((i) => Number.isInteger(i)) || new Set(instances).size !== group.length) continue;
+    group.forEach((s, i) => {
+      s.upstream_id = id;
+      s.id = `${id}-i${String(instances[i]).padStart(2, '0')}`;
+    });
+  }
 }
 
 function checkMeta(record: Record<string, unknown>, lineNo: number, problems: string[]): PackMeta | undefined {
@@ -95,8 +123,9 @@ function checkMeta(record: Record<string, unknown>, lineNo: number, problems: st
     const v = record[field];
     if (v !== undefined && !(typeof v === 'number' && v > 0)) at(field, 'a positive number');
   }
-  if (record.scenario_count !== undefined && !(Number.isInteger(record.scenario_count) && (record.scenario_count as number) > 0)) {
-    at('scenario_count', 'a positive integer');
+  const minimum = record.requires_dataset_access === true ? 0 : 1;
+  if (record.scenario_count !== undefined && !(Number.isInteger(record.scenario_count) && (record.scenario_count as number) >= minimum)) {
+    at('scenario_count', minimum ? 'a positive integer' : 'a non-negative integer');
   }
   return problems.length === before ? (record as PackMeta) : undefined;
 }
@@ -203,6 +232,8 @@ function checkField(type: VerifierType, kind: string, field: string, value: unkn
         if (error instanceof PatternTranslationError) return `a pattern the linear-time matcher (RE2) can run (${error.message})`;
         throw error;
       }
+    case 'number|string':
+      return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string' ? undefined : 'a number or a numeric string';
     case 'any':
       return undefined;
   }
@@ -227,17 +258,25 @@ export async function listBuiltinPacks(dir = BUILTIN_PACK_DIR): Promise<Pack[]> 
   return Promise.all(names.map((n) => loadPackFile(join(dir, n))));
 }
 
-/** Finds packs by id among the built-in packs and any extra pack files; unknown ids are an InputError. */
-export async function resolvePacks(ids: readonly string[], extraFiles: readonly string[] = [], dir = BUILTIN_PACK_DIR): Promise<Pack[]> {
+/** Finds packs by id among the built-in packs, benchlocal-cli's installed packs (benchlocal-packs.ts)
+ * and any extra pack files; an unknown id is an InputError, a benchlocal-cli pack without benchlocal-cli
+ * a PackUnavailableError. */
+export async function resolvePacks(ids: readonly string[], extraFiles: readonly string[] = [], dir = BUILTIN_PACK_DIR, env: NodeJS.ProcessEnv = process.env): Promise<Pack[]> {
   const extra = await Promise.all(extraFiles.map((f) => loadPackFile(f)));
   if (ids.length === 0) return extra;
   const builtin = await listBuiltinPacks(dir);
   const byId = new Map<string, Pack>();
   for (const p of [...builtin, ...extra]) byId.set(p.meta.pack_id, p);
+  const fromBenchlocal = ids.filter((id) => !byId.has(id) && isBenchlocalPack(id));
+  if (fromBenchlocal.length > 0) {
+    const source = await benchlocalPackDir(env);
+    if ('reason' in source) throw new PackUnavailableError(fromBenchlocal, source.reason);
+    for (const id of fromBenchlocal) byId.set(id, await loadPackFile(join(source.dir, `${id}.jsonl`)));
+  }
   const chosen: Pack[] = [];
   for (const id of ids) {
     const pack = byId.get(id);
-    if (!pack) throw new InputError(`--pack ${id}: no such pack (known: ${[...byId.keys()].sort().join(', ')})`);
+    if (!pack) throw new InputError(`--pack ${id}: no such pack (known: ${[...new Set([...byId.keys(), ...BENCHLOCAL_PACK_IDS])].sort().join(', ')})`);
     if (!chosen.includes(pack)) chosen.push(pack);
   }
   for (const p of extra) if (!chosen.includes(p)) chosen.push(p);

@@ -2,8 +2,14 @@
 // header, every other line one scenario. Only the fields Nightshift reads are typed; every other field
 // a pack carries (upstream_repo, tags, success_case, …) is kept untouched on the parsed object.
 
-export const VERIFIER_TYPES = ['tool_call', 'instruct_follow', 'struct_output', 'data_extract', 'reason_math'] as const;
+/** Verifiers that judge the answer text in-process. */
+export const DECLARATIVE_VERIFIERS = ['tool_call', 'instruct_follow', 'struct_output', 'data_extract', 'reason_math', 'answer_match'] as const;
+/** `_stub` is benchlocal-cli's marker for packs verified by running code (HumanEval+, LiveCodeBench):
+ * Nightshift runs them in its sandbox (verifiers/code-reasoning.ts), chosen by `raw_problem.dataset`. */
+export const EXECUTING_VERIFIERS = ['_stub'] as const;
+export const VERIFIER_TYPES = [...DECLARATIVE_VERIFIERS, ...EXECUTING_VERIFIERS] as const;
 export type VerifierType = (typeof VERIFIER_TYPES)[number];
+export type DeclarativeVerifierType = (typeof DECLARATIVE_VERIFIERS)[number];
 
 export interface PackMeta {
   __meta__: true;
@@ -21,6 +27,9 @@ export interface PackMeta {
   thinking_sampler?: Record<string, unknown>;
   scenario_count?: number;
   upstream_commit?: string;
+  /** benchlocal-cli: the data is gated and not shipped; the pack runs nothing and reports `dataset-unavailable`. */
+  requires_dataset_access?: boolean;
+  dataset_access_note?: string;
   [extra: string]: unknown;
 }
 

@@ -6,7 +6,7 @@ import type { Pack, Scenario } from './pack-types.js';
 import type { QualityResult, ScenarioRun } from './result-types.js';
 import { summarizePack, totalsOf } from './scoring.js';
 import { finishReason } from './response-text.js';
-import { scoreResponse } from './verifiers/index.js';
+import { executesCode, scoreResponse } from './verifiers/index.js';
 
 export interface VerdictChange {
   pack_id: string;
@@ -37,7 +37,8 @@ export function rescoreResult(original: QualityResult, packs: Pack[]): RescoreOu
     const runs: ScenarioRun[] = packRun.scenarios.map((run) => {
       const embedded = (run as unknown as Record<string, unknown>).raw_scenario;
       const scenario: Scenario | undefined = pack?.scenarios.find((s) => s.id === run.id) ?? (isScenario(embedded) ? embedded : undefined);
-      if (!scenario || !run.raw_response) return run;
+      // Re-judging executed code would run it again: those verdicts are kept as saved.
+      if (!scenario || !run.raw_response || executesCode(scenario)) return run;
       const v = scoreResponse(scenario, run.raw_response);
       rescored++;
       const before = run.passed ? 'passed' : run.failure_mode;

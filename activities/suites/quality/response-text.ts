@@ -45,6 +45,13 @@ export function answerText(response: unknown): { text: string; source: string | 
   return { text: '', source: null };
 }
 
+/** The answer text a code verifier reads: the first channel with more than whitespace in it (an answer
+ * of only blank content falls to the reasoning, as benchlocal-cli's code sandbox reads it). */
+export function codeAnswerText(response: unknown): { text: string; source: string | null } {
+  const channel = textChannels(response).find((c) => c.text.trim() !== '');
+  return channel ? { text: channel.text, source: channel.source } : { text: '', source: null };
+}
+
 /** Every non-empty text channel (content and reasoning), for checks that may read the working. */
 export function textChannels(response: unknown): Array<{ source: string; text: string }> {
   const out: Array<{ source: string; text: string }> = [];

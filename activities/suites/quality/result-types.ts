@@ -65,8 +65,11 @@ export interface PackRun {
   score: number;
   latency: LatencySummary;
   thinking_enabled: boolean;
-  /** ok, or why the pack's numbers are not trustworthy (e.g. thinking-contaminated). */
+  /** ok, or why the pack's numbers are not trustworthy (e.g. thinking-contaminated), or why it did not run
+   * (dataset-unavailable: a gated pack that ships no scenarios). */
   status: string;
+  /** The pack was not run (benchlocal-cli's flag; its totals leave it out). */
+  skipped?: boolean;
   warnings: string[];
   /** With --repeat k: scenarios passing in at least one of k tries, and those that both passed and failed. */
   pass_at_k?: { k: number; passed: number; total: number; score: number } | null;

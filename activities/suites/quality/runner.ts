@@ -9,11 +9,13 @@ import { type QualityTransport, openAITransport } from './endpoint-transport.js'
 import type { Pack, Scenario } from './pack-types.js';
 import { suiteForPack } from '../catalog.js';
 import { type SamplingChoices, buildRequest, thinkingFor } from './request-builder.js';
-import { RESULT_FORMAT, type QualityResult, type ScenarioRun } from './result-types.js';
+import { RESULT_FORMAT, type PackRun, type QualityResult, type ScenarioRun } from './result-types.js';
 import { summarizePack, totalsOf } from './scoring.js';
 import { scenarioBudgetSeconds } from './timeout-budget.js';
 import { finishReason, usageOf } from './response-text.js';
-import { scoreResponse } from './verifiers/index.js';
+import type { ExecutionContext } from './code/execution-context.js';
+import { judgeResponse, requiredRuntime } from './judge.js';
+import { executesCode } from './verifiers/index.js';
 
 export const RUNNER_VERSION = '1.0.0';
 const PROBE_KEY = '__decode_probe__';
@@ -41,6 +43,8 @@ export interface QualityRunConfig {
   failOnUnreachable?: boolean;
   /** Send scenarios streamed; each scenario's `raw_body` is then the SSE text. Default false. */
   stream?: boolean;
+  /** The sandbox for packs that run model code (given only when the user allowed code execution). */
+  execution?: ExecutionContext;
 }
 
 export interface QualityRunHooks {
@@ -93,6 +97,8 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
   const repeat = Math.max(1, config.repeat ?? 1);
   const concurrency = Math.max(1, config.concurrency ?? 1);
   const selected = selectScenarios(config.packs, config.scenarios ?? []);
+  const executing = [...selected].filter(([, scenarios]) => scenarios.some(executesCode)).map(([p]) => p.meta.pack_id);
+  if (executing.length > 0 && !config.execution) throw new InputError(`${executing.join(', ')} run model code, and code execution was not allowed for this run`);
   const tasks: Task[] = [];
   for (let r = 1; r <= repeat; r++) {
     for (const [pack, scenarios] of selected) for (const s of scenarios) tasks.push({ pack, scenario: s, repeat: r, key: journalKey(pack, s.id, r) });
@@ -150,6 +156,9 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
         runs,
       });
     });
+    // Gated packs (benchlocal-cli's gpqa-diamond) ship no scenarios: reported, not run, as benchlocal-cli does.
+    const scenarioless = (config.scenarios ?? []).length === 0 ? config.packs.filter((p) => p.meta.requires_dataset_access === true && p.scenarios.length === 0) : [];
+    packs.push(...scenarioless.map((p) => unavailablePack(p, thinkingFor(p.meta, config.sampling))));
     for (const p of packs) warnings.push(...p.warnings);
     const canonical =
       !config.sampling.fromServer &&
@@ -199,10 +208,40 @@ async function decodeSpeed(config: QualityRunConfig, transport: QualityTransport
   return tps;
 }
 
+function unavailablePack(pack: Pack, thinking: boolean): PackRun {
+  const warning = pack.meta.dataset_access_note ?? `skipping ${pack.meta.pack_id}: dataset access required`;
+  return {
+    ...summarizePack({ pack_id: pack.meta.pack_id, version: pack.meta.version, source: pack.source, suite: suiteForPack(pack.meta), scenario_count: 0, thinking_enabled: thinking, repeat: 1, runs: [] }),
+    status: 'dataset-unavailable',
+    skipped: true,
+    warnings: [warning],
+  };
+}
+
 async function runScenario(task: Task, config: QualityRunConfig, transport: QualityTransport, measuredTps: number | undefined, signal?: AbortSignal): Promise<ScenarioRun> {
   const { pack, scenario } = task;
   const thinking = thinkingFor(pack.meta, config.sampling);
   const request = buildRequest(pack, scenario, config.model, config.sampling);
+  // A scenario whose language cannot run here is not put to the model at all.
+  const runtime = requiredRuntime(scenario);
+  const missing = runtime && config.execution ? await config.execution.runtime(runtime) : undefined;
+  if (missing && !missing.found) {
+    return {
+      id: scenario.id,
+      repeat_index: task.repeat,
+      ...(scenario.description ? { description: scenario.description } : {}),
+      passed: false,
+      failure_mode: 'skipped',
+      detail: `skipped: ${missing.reason}`,
+      score: 0,
+      latency_seconds: 0,
+      tokens_completion: null,
+      status_code: null,
+      request,
+      raw_response: null,
+      verifier_trace: null,
+    };
+  }
   const timeoutSeconds = scenarioBudgetSeconds(pack.meta, scenario, {
     ...(config.timeoutPerCaseSeconds !== undefined ? { fixedSeconds: config.timeoutPerCaseSeconds } : {}),
     ...(measuredTps !== undefined ? { measuredTps } : {}),
@@ -235,7 +274,7 @@ async function runScenario(task: Task, config: QualityRunConfig, transport: Qual
       verifier_trace: null,
     };
   }
-  const verdict = scoreResponse(scenario, outcome.response);
+  const verdict = await judgeResponse(scenario, outcome.response, config.execution);
   const usage = usageOf(outcome.response);
   return {
     ...base,

@@ -54,7 +54,10 @@ export interface PackSummaryInput {
 }
 
 export function summarizePack(input: PackSummaryInput): PackRun {
-  const { runs, repeat } = input;
+  const { repeat } = input;
+  // A scenario that could not be judged here (its runtime is missing) is not a failure of the model.
+  const skipped = input.runs.filter((r) => r.failure_mode === 'skipped');
+  const runs = input.runs.filter((r) => r.failure_mode !== 'skipped');
   const passed = runs.filter((r) => r.passed).length;
   const total = runs.length;
   // Transport failures have no meaningful model latency.
@@ -63,6 +66,10 @@ export function summarizePack(input: PackSummaryInput): PackRun {
   const warnings: string[] = [];
   const warning = validity ? validityWarning(input.pack_id, validity) : undefined;
   if (warning) warnings.push(warning);
+  if (skipped.length > 0) {
+    const reasons = [...new Set(skipped.map((r) => r.detail))];
+    warnings.push(`${input.pack_id}: ${skipped.length} scenario run(s) not judged and not counted (${skipped.map((r) => r.id).join(', ')}): ${reasons.join('; ')}`);
+  }
   let passAtK: PackRun['pass_at_k'] = null;
   const flaky: string[] = [];
   if (repeat > 1) {
@@ -91,7 +98,7 @@ export function summarizePack(input: PackSummaryInput): PackRun {
     pass_at_k: passAtK,
     flaky,
     thinking_validity: validity,
-    scenarios: runs,
+    scenarios: input.runs,
   };
 }
 

@@ -29,6 +29,10 @@ export interface QualitySuiteConfig {
   stream: boolean;
   /** Directory of built-in packs (tests). */
   pack_dir?: string;
+  /** Packs that run model-written code (HumanEval+, LiveCodeBench) run only when this is true. */
+  allow_code_execution: boolean;
+  /** With allow_code_execution: run that code even where no sandbox exists (limits, no isolation). */
+  unsafe_no_sandbox: boolean;
 }
 
 const strings = { type: 'array', items: { type: 'string', minLength: 1 } };
@@ -53,6 +57,8 @@ export const qualitySuiteConfigSchema = {
     timeout_per_case: { type: 'number', exclusiveMinimum: 0, maximum: 86_400 },
     stream: { type: 'boolean', default: false },
     pack_dir: { type: 'string', minLength: 1 },
+    allow_code_execution: { type: 'boolean', default: false },
+    unsafe_no_sandbox: { type: 'boolean', default: false },
   },
 } as const;
 
@@ -62,6 +68,7 @@ export const qualitySuiteConfigSpec: ConfigSpec<QualitySuiteConfig> = {
     if (config.sampling_from_server && (config.temperature !== undefined || config.top_p !== undefined || config.top_k !== undefined)) {
       throw new ConfigError(`${where.source}: sampling_from_server cannot be combined with temperature/top_p/top_k`);
     }
+    if (config.unsafe_no_sandbox && !config.allow_code_execution) throw new ConfigError(`${where.source}: unsafe_no_sandbox needs allow_code_execution = true`);
     return config;
   },
 };

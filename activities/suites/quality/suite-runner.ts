@@ -10,18 +10,33 @@ import { findDeclaration, suiteForPack } from '../catalog.js';
 import type { SuiteOutcome, SuiteRunner } from '../types.js';
 import { packResults } from './envelope-results.js';
 import { BUILTIN_PACK_DIR, resolvePacks } from './pack-loader.js';
+import { PackUnavailableError } from './benchlocal-packs.js';
 import type { QualitySuiteConfig } from './suite-config.js';
 import { runQuality } from './runner.js';
+import { ConfigError } from '../../errors.js';
+import { CodeExecutionRefused, CONFIG_WORDING, codeRunner } from '../../sandbox/code-execution.js';
+import { executionContext, type ExecutionContext } from './code/execution-context.js';
+import { executesCode } from './verifiers/index.js';
+import type { Pack } from './pack-types.js';
 
 export const runQualitySuite: SuiteRunner<QualitySuiteConfig> = async (context): Promise<SuiteOutcome> => {
   const { config, suite } = context;
   const custom = config.packs !== undefined || (config.pack_files?.length ?? 0) > 0;
   const ids = config.packs ?? (custom ? [] : suitePacks(suite, config.mode));
   // A pack named explicitly may belong to another suite; this envelope keeps only this suite's.
-  const packs = (await resolvePacks(ids, config.pack_files ?? [], config.pack_dir ?? BUILTIN_PACK_DIR)).filter((p) => suiteForPack(p.meta) === suite);
+  let resolved: Pack[];
+  try {
+    resolved = await resolvePacks(ids, config.pack_files ?? [], config.pack_dir ?? BUILTIN_PACK_DIR);
+  } catch (error) {
+    // benchlocal-cli's packs without benchlocal-cli: skipped with the install hint, like a missing tool.
+    if (error instanceof PackUnavailableError) return { results: [], errors: [], skipped: { reason: error.message } };
+    throw error;
+  }
+  const packs = resolved.filter((p) => suiteForPack(p.meta) === suite);
   if (packs.length === 0) {
     return { results: [], errors: [], skipped: { reason: `no selected quality pack publishes under suite ${suite}; choose packs or a suite that matches` } };
   }
+  const execution = await codeExecutionFor(packs, config, context.signal);
   const overrides: Record<string, number> = {};
   if (config.temperature !== undefined) overrides.temperature = config.temperature;
   if (config.top_p !== undefined) overrides.top_p = config.top_p;
@@ -45,6 +60,7 @@ export const runQualitySuite: SuiteRunner<QualitySuiteConfig> = async (context):
       ...(config.timeout_per_case !== undefined ? { timeoutPerCaseSeconds: config.timeout_per_case } : {}),
       failOnUnreachable: true,
       ...(config.stream ? { stream: true } : {}),
+      ...(execution ? { execution: execution.context } : {}),
     },
     { journal: context.journal, signal: context.signal, onProgress: context.onProgress },
   );
@@ -52,8 +68,21 @@ export const runQualitySuite: SuiteRunner<QualitySuiteConfig> = async (context):
   await mkdir(context.workDir, { recursive: true });
   await writeFile(join(context.workDir, 'quality-result.json'), `${JSON.stringify(result, null, 2)}\n`);
   const results = result.packs.flatMap((p) => packResults(p, result));
-  return { results, ...genKwargsOf(packs.map((p) => p.meta.sampling_defaults ?? {}), result.canonical ?? false), errors: result.warnings };
+  return { results, ...genKwargsOf(packs.map((p) => p.meta.sampling_defaults ?? {}), result.canonical ?? false), errors: [...(execution?.warnings ?? []), ...result.warnings] };
 };
+
+/** The sandbox for packs that run model code; a suite config without the opt-in is a ConfigError (not retried). */
+async function codeExecutionFor(packs: Pack[], config: QualitySuiteConfig, signal: AbortSignal): Promise<{ context: ExecutionContext; warnings: string[] } | undefined> {
+  const executing = packs.filter((p) => p.scenarios.some(executesCode)).map((p) => p.meta.pack_id);
+  if (executing.length === 0) return undefined;
+  try {
+    const runner = await codeRunner({ allow: config.allow_code_execution, unsafeNoSandbox: config.unsafe_no_sandbox }, executing, CONFIG_WORDING);
+    return { context: executionContext(runner.executor, signal), warnings: runner.warnings };
+  } catch (error) {
+    if (error instanceof CodeExecutionRefused) throw new ConfigError(error.message);
+    throw error;
+  }
+}
 
 /** The suite's own packs that run in `mode` (its catalog entry). */
 function suitePacks(suite: string, mode: QualitySuiteConfig['mode']): string[] {

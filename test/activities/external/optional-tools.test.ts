@@ -15,7 +15,7 @@ import {
   createBenchlocalSuite,
   expectedScenarios,
 } from '../../../activities/suites/external/benchlocal-suite.js';
-import { findExecutable, findLmEval, LM_EVAL_INSTALL_HINT } from '../../../activities/suites/external/find-tool.js';
+import { findBenchlocal, findExecutable, findLmEval, LM_EVAL_INSTALL_HINT } from '../../../activities/suites/external/find-tool.js';
 import { vllmBenchConfigSpec } from '../../../activities/suites/external/vllm-bench-config.js';
 import {
   RESULT_FILE as VLLM_RESULT,
@@ -24,7 +24,7 @@ import {
   createVllmBenchSuite,
 } from '../../../activities/suites/external/vllm-bench-suite.js';
 import type { SuiteContext } from '../../../activities/suites/types.js';
-import { projectRoot } from '../../support/tools.js';
+import { ensureTool, projectRoot } from '../../support/tools.js';
 import { runAs } from '../../support/suites.js';
 
 let scratch: string;
@@ -39,8 +39,8 @@ function context<C>(config: C, workDir: string, endpoint = 'http://127.0.0.1:9')
   return { endpoint, model: 'sim-qwen-9b-4bit', config, signal: new AbortController().signal, onProgress: () => undefined, journal: memoryJournal(), workDir };
 }
 
-// An environment in which neither tool can be found.
-const bareEnv = { PATH: '/nonexistent', HOME: '/nonexistent' };
+// An environment in which neither tool can be found (not on PATH, and no project tool folder).
+const bareEnv = { PATH: '/nonexistent', HOME: '/nonexistent', NIGHTSHIFT_TOOLS_DIR: '/nonexistent/.tools' };
 const flag = (args: string[], name: string) => args[args.indexOf(name) + 1];
 
 describe('vllm-bench suite', () => {
@@ -133,7 +133,7 @@ describe('benchlocal suite', () => {
 
   it('is skipped with how to install it when benchlocal-cli is not there', async () => {
     const outcome = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ env: bareEnv }), context(checkWithSpec(benchlocalConfigSpec, {}, 'x'), join(scratch, 'bl-absent')));
-    expect(outcome.skipped?.reason).toBe(`not installed: benchlocal-cli is not on PATH; ${BENCHLOCAL_INSTALL_HINT}`);
+    expect(outcome.skipped?.reason).toBe(`not installed: benchlocal-cli is neither in /nonexistent/.tools/benchlocal-venv/bin/benchlocal-cli nor on PATH; ${BENCHLOCAL_INSTALL_HINT}`);
     const named = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ env: { ...bareEnv, NIGHTSHIFT_BENCHLOCAL: '/nonexistent/benchlocal-cli' } }),
       context(checkWithSpec(benchlocalConfigSpec, {}, 'x'), join(scratch, 'bl-absent2')),
     );
@@ -151,18 +151,32 @@ describe('benchlocal suite', () => {
   });
 });
 
-describe('benchlocal suite with the real benchlocal-cli', async () => {
-  const tool = await findExecutable('benchlocal-cli', 'NIGHTSHIFT_BENCHLOCAL', BENCHLOCAL_INSTALL_HINT);
+describe('benchlocal suite with the real benchlocal-cli', () => {
   let sim: SimServer | undefined;
   afterAll(async () => sim?.close());
-  it.skipIf(!tool.found)(
-    tool.found ? 'runs toolcall-15 against the simulated endpoint' : tool.reason,
+
+  it('finds the benchlocal-cli that install-benchlocal.sh put in .tools, without PATH', async () => {
+    const installed = ensureTool('benchlocal');
+    expect(await findBenchlocal({ PATH: '/nonexistent' })).toEqual({ found: true, path: installed });
+  });
+
+  it(
+    'is the tool behind tool-calling: runs toolcall-15 for real against the simulated endpoint, and its result becomes envelope results',
     async () => {
-      sim = await startSimServer({ config: { seed: 1, models: [{ id: 'sim-bench', preload: true, ttft_ms: 5, decode_tokens_per_second: 2000 }] } });
-      const config = checkWithSpec(benchlocalConfigSpec, { packs: ['toolcall-15'], thinking: 'off' }, 'x');
-      const outcome = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ registryDir: join(scratch, 'pids') }), { ...context(config, join(scratch, 'bl-real'), sim.url), model: 'sim-bench' });
-      expect(sim.stats().models['sim-bench']?.requests).toBeGreaterThan(0);
-      expect(outcome.results.length).toBeGreaterThan(0);
+      ensureTool('benchlocal');
+      sim = await startSimServer({ config: { seed: 1, models: [{ id: 'sim-bench', preload: true, ttft_ms: 5, decode_tokens_per_second: 2000, tool_call_rate: 1 }] } });
+      const config = checkWithSpec(benchlocalConfigSpec, { packs: ['toolcall-15'], thinking: 'off', retry_failures: false }, 'x');
+      const outcome = await runAs('tool-calling', 'benchlocal', createBenchlocalSuite({ registryDir: join(scratch, 'pids'), env: { PATH: process.env.PATH ?? '' } }), {
+        ...context(config, join(scratch, 'bl-real'), sim.url),
+        model: 'sim-bench',
+      });
+      expect(outcome.skipped).toBeUndefined();
+      // Every scenario was asked (15, after benchlocal-cli's own decode-speed probes).
+      expect(sim.stats().models['sim-bench']?.routes['/v1/chat/completions']).toBeGreaterThanOrEqual(15);
+      // The benchlocal converter's pack score, from benchlocal-cli's own verdicts on the simulator's random tool calls.
+      const pack = outcome.results.find((r) => r.name === 'toolcall-15');
+      expect(pack?.tags).toMatchObject({ pack_id: 'toolcall-15', total: '15', benchlocal_runner_version: '0.9.9', benchlocal_thinking_mode: 'force-off' });
+      expect(pack?.value).toBe(Number(pack?.tags?.passed) / 15);
     },
     600_000,
   );

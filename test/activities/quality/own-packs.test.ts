@@ -9,7 +9,8 @@ import { type ScriptedReply, responseFor } from './fixtures/assert-cases.js';
 const OWN = ['ns-dataextract-15', 'ns-instructfollow-15', 'ns-reasonmath-15', 'ns-structoutput-15', 'ns-toolcall-15'];
 
 describe('Nightshift quality packs', async () => {
-  const packs = await listBuiltinPacks();
+  // Nightshift's own packs (configs/packs also holds benchlocal-cli's reasoning packs, tested in reasoning-packs.test.ts).
+  const packs = (await listBuiltinPacks()).filter((p) => p.meta.pack_id.startsWith('ns-'));
   const good = JSON.parse(await readFile(new URL('./fixtures/good-replies.json', import.meta.url), 'utf8')) as Record<string, Record<string, ScriptedReply>>;
   const scenarios = packs.flatMap((p) => p.scenarios.map((s) => ({ pack: p.meta.pack_id, id: s.id, s })));
 

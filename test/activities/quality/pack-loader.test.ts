@@ -2,7 +2,8 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadPackFile, parsePack } from '../../../activities/suites/quality/pack-loader.js';
+import { loadPackFile, parsePack, resolvePacks } from '../../../activities/suites/quality/pack-loader.js';
+import { PackUnavailableError } from '../../../activities/suites/quality/benchlocal-packs.js';
 import { pythonRegex, translatePythonPattern } from '../../../activities/suites/quality/python-regex.js';
 
 const shared = fileURLToPath(new URL('../../../../shared/fixtures/benchlocal/packs/', import.meta.url));
@@ -19,6 +20,18 @@ describe('pack loader', () => {
       expect(pack.scenarios).toHaveLength(15);
       expect(pack.meta.pack_id).toBe(f.replace('.jsonl', ''));
     }
+  });
+
+  it("reads benchlocal-cli's reasoning packs from its install, and says how to install it when absent", async () => {
+    const none = { PATH: '/nonexistent', NIGHTSHIFT_TOOLS_DIR: '/nonexistent/tools' };
+    const refused = await resolvePacks(['ns-toolcall-15', 'lcb-v6-30'], [], undefined, none).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PackUnavailableError);
+    expect((refused as Error).message).toMatch(/^pack lcb-v6-30: not installed: benchlocal-cli is neither in \/nonexistent\/tools\/benchlocal-venv\/bin\/benchlocal-cli nor on PATH; run deploy\/setup\/install-benchlocal.sh/);
+    // A directory named by NIGHTSHIFT_BENCHLOCAL_PACKS is where the files come from.
+    const [pack] = await resolvePacks(['ns-toolcall-15'], [], undefined, none);
+    expect(pack?.meta.pack_id).toBe('ns-toolcall-15');
+    const wrongDir = await resolvePacks(['gpqa-diamond'], [], undefined, { ...none, NIGHTSHIFT_BENCHLOCAL_PACKS: shared }).catch((e: unknown) => e);
+    expect((wrongDir as Error).message).toContain(`${shared}gpqa-diamond.jsonl`);
   });
 
   it('accepts a minimal pack', () => {

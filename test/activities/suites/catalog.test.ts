@@ -24,7 +24,7 @@ describe('suite catalog', () => {
     expect(toolsFor('tool-calling')).toEqual(['nightshift', 'benchlocal']);
     expect(toolsFor('reasoning')).toEqual(['lm-eval']);
     expect(findDeclaration('ttft')?.tool).toBe('nightshift');
-    expect(suiteNames()).toEqual(['throughput', 'ttft', 'tool-calling', 'capability-comparison', 'reasoning', 'coding', 'knowledge', 'math-hard']);
+    expect(suiteNames()).toEqual(['throughput', 'ttft', 'tool-calling', 'capability-comparison', 'evalplus', 'code-accuracy', 'reasoning', 'coding', 'knowledge', 'math-hard']);
   });
 
   it('picks the tool from the sweep config and merges the rest over its file', async () => {
@@ -37,7 +37,7 @@ describe('suite catalog', () => {
 
   it('refuses an unknown tool, an unknown suite and a bad override, naming the key', async () => {
     await expect(resolveSuite('throughput', { tool: 'benchlocal' })).rejects.toThrow(/suiteConfig\.throughput: tool: unknown tool "benchlocal" for suite "throughput"; one of: nightshift, vllm-bench/);
-    await expect(resolveSuite('evalplus', {})).rejects.toThrow(/unknown suite "evalplus"/);
+    await expect(resolveSuite('framework-eval', {})).rejects.toThrow(/unknown suite "framework-eval"/);
     const error = (await resolveSuite('ttft', { max_tokens: 'lots' }).catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toEqual([{ source: 'suiteConfig.ttft', key: 'max_tokens', message: 'must be integer (got string "lots")' }]);
