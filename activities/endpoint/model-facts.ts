@@ -13,6 +13,8 @@ export interface ModelFacts {
   /** Envelope tags: server_build, server_slots, server_ctx_per_slot, server_model_file — whichever the
    * server told. */
   serverTags: Record<string, string>;
+  /** llama.cpp's `chat_template_caps.supports_tools`: false when the chat template drops tool definitions. */
+  supportsTools?: boolean;
 }
 
 const READ_TIMEOUT_MS = 5_000;
@@ -21,6 +23,7 @@ export async function readModelFacts(endpoint: string, model: string, options: {
   const root = serverRoot(endpoint);
   const props = (await getJson(`${root}/props`, options)) ?? (await getJson(`${root}/upstream/${modelPath(model)}/props`, options));
   const serverTags: Record<string, string> = {};
+  let supportsTools: boolean | undefined;
   let ftype: string | undefined;
   let file: string | undefined;
   if (isRecord(props)) {
@@ -31,10 +34,12 @@ export async function readModelFacts(endpoint: string, model: string, options: {
     const settings = props.default_generation_settings;
     if (isRecord(settings) && typeof settings.n_ctx === 'number') serverTags.server_ctx_per_slot = String(settings.n_ctx);
     if (file) serverTags.server_model_file = basename(file);
+    const caps = props.chat_template_caps;
+    if (isRecord(caps) && typeof caps.supports_tools === 'boolean') supportsTools = caps.supports_tools;
   }
   const quantization = resolveQuantization({ ...(options.explicit ? { explicit: options.explicit } : {}), ...(ftype ? { ftype } : {}), names: [file, model] });
   if (quantization) serverTags.quantization_source = quantization.source;
-  return { ...(quantization ? { quantization } : {}), serverTags };
+  return { ...(quantization ? { quantization } : {}), serverTags, ...(supportsTools !== undefined ? { supportsTools } : {}) };
 }
 
 async function getJson(url: string, options: { apiKey?: string; signal?: AbortSignal }): Promise<unknown> {

@@ -61,5 +61,6 @@ export function plainProps(ctx: SimContext, res: ServerResponse): void {
     total_slots: model.spec.batching.slots,
     default_generation_settings: { n_ctx: model.spec.context_length },
     model_alias: model.spec.id,
+    chat_template_caps: { supports_tools: model.spec.supports_tools },
   });
 }

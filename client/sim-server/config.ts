@@ -85,6 +85,9 @@ export interface ModelSpec {
   batching: BatchingSpec;
   reasoning: ReasoningSpec;
   tool_call_rate: number;
+  /** Whether its chat template takes tool definitions (llama.cpp /props chat_template_caps.supports_tools);
+   * false drops offered tools, as such a template does. */
+  supports_tools: boolean;
   scripts: ScriptEntry[];
   faults: FaultSpec;
 }
@@ -172,6 +175,7 @@ const modelFields = {
     },
   },
   tool_call_rate: rate,
+  supports_tools: { type: 'boolean' },
   scripts: { type: 'array', items: scriptSchema },
   faults: faultsSchema,
 };
@@ -260,6 +264,7 @@ function normaliseModel(raw: RawModel, defaults: RawModel, globalScripts: Script
       default_on: reasoning.default_on ?? true,
     },
     tool_call_rate: (m.tool_call_rate as number | undefined) ?? 1,
+    supports_tools: (m.supports_tools as boolean | undefined) ?? true,
     scripts,
     faults: normaliseFaults(faults),
   };

@@ -178,7 +178,7 @@ export function planReply({ seed, model, request, neverEnding, toolDraw }: PlanI
       const n = sizeRng.between(lo, hi);
       if (n > 0) pushReasoning({ kind: KIND_REASONING, pieces: undefined, length: n, toolIndex: 0 });
     }
-    const offered = request.tools.length > 0 && request.toolChoice !== 'none' && request.lastRole !== 'tool';
+    const offered = model.supports_tools && request.tools.length > 0 && request.toolChoice !== 'none' && request.lastRole !== 'tool';
     const callTool = offered && (request.toolChoice !== 'auto' || toolDraw < model.tool_call_rate);
     if (callTool) {
       const tool = request.forcedTool ? (request.tools.find((t) => t.name === request.forcedTool) as ToolSpec) : (request.tools[sizeRng.int(request.tools.length)] as ToolSpec);

@@ -16,6 +16,7 @@ import { finishReason, usageOf } from './response-text.js';
 import type { ExecutionContext } from './code/execution-context.js';
 import { judgeResponse, requiredRuntime } from './judge.js';
 import { executesCode } from './verifiers/index.js';
+import { readModelFacts } from '../../endpoint/model-facts.js';
 
 export const RUNNER_VERSION = '1.0.0';
 const PROBE_KEY = '__decode_probe__';
@@ -109,6 +110,15 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
   const warnings: string[] = [];
   try {
     const measuredTps = await decodeSpeed(config, transport, journal, warnings, hooks.signal);
+    if ([...selected.values()].some((scenarios) => scenarios.some((s) => (s.tools?.length ?? 0) > 0))) {
+      const facts = await readModelFacts(config.endpoint, config.model, hooks.signal ? { signal: hooks.signal } : {});
+      if (facts.supportsTools === false) {
+        warnings.push(
+          `the server says its chat template does not support tools (llama.cpp /props chat_template_caps.supports_tools = false): ` +
+            `tool definitions never reach ${config.model}, so tool-call scores measure the template, not the model; serve it with a template that supports tools`,
+        );
+      }
+    }
     let serverDefaults: Record<string, unknown> | undefined;
     if (config.sampling.fromServer) {
       serverDefaults = await transport.serverDefaults();
@@ -160,6 +170,8 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
     const scenarioless = (config.scenarios ?? []).length === 0 ? config.packs.filter((p) => p.meta.requires_dataset_access === true && p.scenarios.length === 0) : [];
     packs.push(...scenarioless.map((p) => unavailablePack(p, thinkingFor(p.meta, config.sampling))));
     for (const p of packs) warnings.push(...p.warnings);
+    const capped = lengthCappedOnly(packs);
+    if (capped) warnings.push(capped);
     const canonical =
       !config.sampling.fromServer &&
       overrides.length === 0 &&
@@ -193,6 +205,14 @@ export async function runQuality(config: QualityRunConfig, hooks: QualityRunHook
   } finally {
     if (ownsTransport) await transport.close();
   }
+}
+
+/** Every judged reply stopped at max_tokens: the pass rate then says how long answers are allowed to be,
+ * not how good they are. */
+function lengthCappedOnly(packs: readonly PackRun[]): string | undefined {
+  const answered = packs.flatMap((p) => p.scenarios).filter((r) => r.failure_mode !== 'skipped' && r.status_code !== null && r.status_code < 400);
+  if (answered.length === 0 || !answered.every((r) => r.failure_mode === 'token_limit')) return undefined;
+  return `all ${answered.length} replies stopped at the token limit (max_tokens): the scores say nothing about the model's answers; raise the packs' max_tokens or thinking_max_tokens, or turn thinking off`;
 }
 
 /** Measures decode speed once per run; the journal keeps it so a resumed run uses the same budgets. */

@@ -139,6 +139,7 @@ describe('quality runs against the simulated endpoint', () => {
       expect(run!.raw_response).not.toBeNull();
     }
     expect(result.packs[0]!.passed).toBe(ASSERT_CASES.length);
+    expect(result.warnings.join('\n')).not.toMatch(/token limit|does not support tools/);
   });
 
   it('labels an answer cut at max_tokens token_limit, and a slow answer timeout', async () => {
@@ -151,6 +152,10 @@ describe('quality runs against the simulated endpoint', () => {
     expect(t.finish_reason).toBe('length');
     expect(t.failure_mode).toBe('token_limit');
     expect(t.detail).toContain('underlying verdict was verifier_fail: word count mismatch');
+    // Every reply cut short: the run says its score measures the limit, not the model.
+    expect(fast.warnings).toContain(
+      "all 1 replies stopped at the token limit (max_tokens): the scores say nothing about the model's answers; raise the packs' max_tokens or thinking_max_tokens, or turn thinking off",
+    );
 
     const slowRun = await runQuality(
       { endpoint: sim.url, model: SLOW, packs: [pack], mode: 'custom', scenarios: ['slow'], sampling, timeoutPerCaseSeconds: 0.5, retries: 0 },
@@ -160,6 +165,28 @@ describe('quality runs against the simulated endpoint', () => {
     expect(s.failure_mode).toBe('timeout');
     expect(s.detail).toBe('timed out after 0.5s');
     expect(s.raw_response).toBeNull();
+    expect(slowRun.warnings.join('\n')).not.toMatch(/token limit/);
+  });
+
+  it('warns when the server says its chat template drops tools, and only then', async () => {
+    const pack = await loadPackFile(packFile);
+    const toolCase = cases.find((c) => c.id.startsWith('tool_call.') && c.expectMode === 'passed')!;
+    const run = async (supports_tools: boolean) => {
+      const plain = await startSimServer({ plain: true, config: { seed: 7, models: [{ id: MODEL, load_ms: 0, ttft_ms: 1, decode_tokens_per_second: 5000, jitter: 0, supports_tools, scripts: [script(toolCase.marker, toolCase.reply)] }] } });
+      try {
+        return await runQuality(
+          { endpoint: plain.url, model: MODEL, packs: [pack], mode: 'custom', scenarios: [toolCase.id], sampling, timeoutPerCaseSeconds: 30, retries: 0 },
+          { journal: memoryJournal() },
+        );
+      } finally {
+        await plain.close();
+      }
+    };
+    const without = await run(false);
+    expect(without.warnings.find((w) => w.includes('does not support tools'))).toBe(
+      `the server says its chat template does not support tools (llama.cpp /props chat_template_caps.supports_tools = false): tool definitions never reach ${MODEL}, so tool-call scores measure the template, not the model; serve it with a template that supports tools`,
+    );
+    expect((await run(true)).warnings.join('\n')).not.toMatch(/does not support tools/);
   });
 
   it('--sampling-from-server sends no sampling parameters and marks the run non-canonical', async () => {
@@ -218,14 +245,15 @@ describe('quality runs against the simulated endpoint', () => {
       }),
     ).rejects.toThrow('worker killed');
     await first.close();
-    const afterFirst = sim.stats().models[MODEL]!.requests;
-    expect(afterFirst).toBe(5);
+    // Scenario requests only (the run also reads the server's /props once).
+    const chats = () => sim.stats().models[MODEL]!.routes['/v1/chat/completions'] ?? 0;
+    expect(chats()).toBe(5);
 
     const progress: SuiteProgress[] = [];
     const second = await openJournal(path);
     const result = await runQuality(config, { journal: second, onProgress: (p) => progress.push(p) });
     await second.close();
-    expect(sim.stats().models[MODEL]!.requests).toBe(cases.length);
+    expect(chats()).toBe(cases.length);
     expect(result.packs[0]!.total).toBe(cases.length);
     expect(result.packs[0]!.passed).toBe(ASSERT_CASES.length);
     expect(progress[0]).toMatchObject({ completed: 5, total: cases.length });
