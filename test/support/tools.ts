@@ -1,6 +1,6 @@
 // Locates (and if needed installs, through the project's own deploy/setup scripts) the external tools
 // integration tests run for real: the Temporal CLI, llama-swap, lm-eval's virtualenv, Chromium, llama.cpp's
-// llama-server and a small GGUF model for it ('gguf').
+// llama-server and a small GGUF model for it ('gguf'), benchlocal-cli and the code sandbox ('sandbox').
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
