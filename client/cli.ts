@@ -13,6 +13,7 @@ import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 
 export function buildProgram(): Command {
   const program = new Command('nightshift')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerDevCommand(program);
   registerDemoCommand(program);
+  registerScheduleCommand(program);
   return program;
 }
 
