@@ -37,7 +37,8 @@ describe('suite catalog', () => {
 
   it('refuses an unknown tool, an unknown suite and a bad override, naming the key', async () => {
     await expect(resolveSuite('throughput', { tool: 'benchlocal' })).rejects.toThrow(/suiteConfig\.throughput: tool: unknown tool "benchlocal" for suite "throughput"; one of: nightshift, vllm-bench/);
-    await expect(resolveSuite('framework-eval', {})).rejects.toThrow(/unknown suite "framework-eval"/);
+    await expect(resolveSuite('framework-eval', {})).rejects.toThrow(/suite "framework-eval" is in the envelope schema, but Nightshift has no runner for it yet/);
+    await expect(resolveSuite('bench-of-everything', {})).rejects.toThrow(/unknown suite "bench-of-everything"; known suites: throughput, ttft,/);
     const error = (await resolveSuite('ttft', { max_tokens: 'lots' }).catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toEqual([{ source: 'suiteConfig.ttft', key: 'max_tokens', message: 'must be integer (got string "lots")' }]);
