@@ -1,4 +1,4 @@
-// `nightshift run throughput|ttft --endpoint URL --model M [--config FILE] [--out FILE]`: the command's
+// `nightshift run throughput|ttft --endpoint URL --model M [--config FILE] [--out FILE] [--format table|json]`: the command's
 // flags; the work is client/run/standalone.ts, loaded when the command runs.
 // Exit codes: 0 ok; 1 the suite failed and nothing was written (endpoint unreachable, every request
 // failed, cancelled …); 2 bad arguments or config, including a server that rejects the requests as invalid
@@ -19,27 +19,38 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('--model <id>', 'model id as the endpoint serves it')
     .option('--config <file>', 'suite config (TOML); default configs/nightshift/<suite>.toml')
     .option('--out <file>', 'envelope file to write; default <suite>-<model>-<timestamp>.json in the current directory')
-    .option('--git-sha <sha>', "commit recorded as git_sha (default: this Nightshift checkout's HEAD)")
+    .option('--git-sha <sha>', "commit recorded as git_sha (default: this Nightshift checkout's own HEAD, never the current directory's; 0000000 for an install without git metadata)")
     .option('--journal <file>', 'journal finished cells here; rerunning with the same file resumes')
     .option('--prompt-tokens <list>', 'override prompt_tokens, e.g. 128,512', positiveIntList('--prompt-tokens'))
     .option('--concurrency <list>', 'override concurrency levels, e.g. 1,4,16', positiveIntList('--concurrency'))
     .option('--max-tokens <n>', 'override max_tokens', positiveInt('--max-tokens'))
     .option('--repeats <n>', 'override repeats', positiveInt('--repeats'))
     .option('--runner <label>', 'recorded as system.runner')
+    .option('--quantization <q>', "recorded as the envelope's quantization (default: the server's /props model_ftype, else the model's name, e.g. Q4_K_M, mlx-4bit)")
     .option('--server-pid <pid>', "the model server's process id, for memory readings (default: found from the endpoint)", positiveInt('--server-pid'))
     .option('--server-process <name>', "the model server's process name (e.g. llama-server, mlx_lm.server), for memory readings")
     .addOption(new Option('--no-memory', 'take no memory readings of the model server'))
     .addOption(new Option('--no-progress', 'no progress bar on stderr'))
-    .option('--json', 'print the envelope to stdout instead of the summary table')
+    .addOption(new Option('--format <format>', 'stdout: the summary table, or the envelope as JSON').choices(['table', 'json']).default('table'))
+    // The old spelling, kept for one release (the one CLI grammar is --format).
+    .addOption(new Option('--json', 'deprecated: use --format json').hideHelp())
     .addHelpText(
       'after',
-      '\nBefore measuring, two short requests probe the server\'s speed and the estimated duration is printed on stderr.\n' +
+      '\nExamples:\n' +
+        '  nightshift run throughput --endpoint http://127.0.0.1:8080 --model my-model --out tp.json\n' +
+        '  nightshift run ttft --endpoint http://127.0.0.1:8080 --model my-model --prompt-tokens 128,2048 --repeats 5 --format json\n' +
+        '\nFirst the model is made ready as a sweep does: through llama-swap it is loaded and the load recorded as a\n' +
+        'model_load result (cold or warm); a plain server must list the id on /v1/models (or serve one file of that name).\n' +
+        '--out is checked before any work. Before measuring, two short requests probe the server\'s speed and the\n' +
+        'estimated duration is printed on stderr.\n' +
         'Exit codes: 0 ok; 1 the suite failed, nothing written (endpoint unreachable, every request failed, cancelled);\n' +
         '2 bad arguments or config, or the server rejected the requests as invalid (HTTP 4xx), nothing written;\n' +
         '3 the envelope would be invalid, nothing written; 5 ran, but part of it failed (a cell whose every request\n' +
         'failed, or skipped because it cannot fit the server\'s context): the envelope is written.',
     )
-    .action(async (suite: 'throughput' | 'ttft', options: RunOptions & { json?: boolean }) => {
+    .action(async (suite: 'throughput' | 'ttft', options: RunOptions & { format: 'table' | 'json'; json?: boolean }) => {
+      if (options.json) process.stderr.write('nightshift run: --json is deprecated; use --format json\n');
+      const asJson = options.json === true || options.format === 'json';
       const { runStandalone } = await import('../run/standalone.js');
       const { summaryTable } = await import('../run/summary-table.js');
       const controller = new AbortController();
@@ -50,8 +61,9 @@ export function registerRunCommand(program: Command): void {
           ...options,
           signal: controller.signal,
           onEstimate: (line) => process.stderr.write(`nightshift run: ${line}\n`),
+          onNote: (line) => process.stderr.write(`nightshift run: ${line}\n`),
         });
-        if (options.json) process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
+        if (asJson) process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
         else process.stdout.write(`${summaryTable(envelope)}\n${envelope.errors?.length ? `${envelope.errors.map((e) => `! ${e}`).join('\n')}\n` : ''}wrote ${path}\n`);
         if (incomplete) process.stderr.write(`nightshift run: incomplete: ${incomplete.reason}\n`);
         // Set on every run, so a long-lived caller of main() never sees an earlier run's code.

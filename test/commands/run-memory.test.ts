@@ -79,8 +79,11 @@ describe('nightshift run: model server memory', () => {
       expect(s.free_gb).toBeGreaterThan(0);
     }
     const port = new URL(url).port;
-    expect(envelope.results.length).toBeGreaterThan(0);
-    for (const r of envelope.results) {
+    // model_load is not a measurement of the suite: the peak taken while the suite ran does not describe it.
+    const measured = envelope.results.filter((r) => r.name !== 'model_load');
+    expect(measured.length).toBeGreaterThan(0);
+    expect(envelope.results.find((r) => r.name === 'model_load')?.peak_rss_mb).toBeUndefined();
+    for (const r of measured) {
       expect(r.peak_rss_mb).toBeGreaterThan(childMb / 2);
       expect(r.peak_rss_mb).toBeLessThan(childMb * 2);
       expect(r.tags?.memory_target).toBe(`listener on port ${port}`);
