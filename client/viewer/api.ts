@@ -33,9 +33,24 @@ function filtersFrom(query: URLSearchParams, extra: readonly string[] = []): Fil
     if (value) filters[key] = value;
   }
   for (const key of ['since', 'until'] as const) {
-    if (filters[key] && Number.isNaN(Date.parse(filters[key]))) throw new ApiError(400, `"${key}" must be a date (e.g. 2026-11-01), got "${filters[key]}"`);
+    const value = filters[key];
+    if (value !== undefined) filters[key] = isoDate(key, value);
   }
   return filters;
+}
+
+// A calendar date or an ISO 8601 timestamp, nothing looser: Date.parse accepts "1" (2001) and "2026-13-40"
+// (rolled over), which DuckDB's cast refuses, so the value is normalized here and the query gets ISO text.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function isoDate(key: string, value: string): string {
+  const time = ISO_DATE.test(value) ? Date.parse(value) : Number.NaN;
+  // Rejects what the pattern lets through but the calendar does not (month 13, day 40).
+  const sameDay = !Number.isNaN(time) && value.length === 10 ? new Date(time).toISOString().startsWith(value) : true;
+  if (Number.isNaN(time) || !sameDay) {
+    throw new ApiError(400, `"${key}" must be a date or ISO 8601 timestamp (e.g. 2026-11-01 or 2026-11-01T22:00:00Z), got "${value}"`);
+  }
+  return new Date(time).toISOString();
 }
 
 export async function handleApi(store: ViewerStore, settings: ViewerSettings, path: string, query: URLSearchParams): Promise<unknown> {

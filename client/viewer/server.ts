@@ -32,8 +32,18 @@ export interface RunningViewer {
   close(): Promise<void>;
 }
 
-export async function startViewer(store: ViewerStore, options: { host?: string; port?: number } & ViewerSettings): Promise<RunningViewer> {
+export interface ViewerOptions extends ViewerSettings {
+  host?: string;
+  port?: number;
+  /** Where an unexpected failure is reported (the client only hears that there was one); default stderr. */
+  onInternalError?: (path: string, error: unknown) => void;
+}
+
+export async function startViewer(store: ViewerStore, options: ViewerOptions): Promise<RunningViewer> {
   const settings: ViewerSettings = { temporalUiUrl: options.temporalUiUrl, temporalNamespace: options.temporalNamespace };
+  const reportInternal =
+    options.onInternalError ??
+    ((path: string, error: unknown) => process.stderr.write(`nightshift viewer: ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://viewer');
     const send = (status: number, type: string, body: string | Buffer) => {
@@ -45,8 +55,13 @@ export async function startViewer(store: ViewerStore, options: { host?: string; 
       handleApi(store, settings, url.pathname, url.searchParams)
         .then((body) => send(200, 'application/json', JSON.stringify(body)))
         .catch((error: unknown) => {
-          const status = error instanceof ApiError ? error.status : 500;
-          send(status, 'application/json', JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+          if (error instanceof ApiError) {
+            send(error.status, 'application/json', JSON.stringify({ error: error.message }));
+            return;
+          }
+          // Internals (a database message, SQL text, paths) stay in the viewer's log, never in the answer.
+          reportInternal(url.pathname, error);
+          send(500, 'application/json', JSON.stringify({ error: `internal error answering ${url.pathname}; the viewer's log has the details` }));
         });
       return;
     }
@@ -54,7 +69,10 @@ export async function startViewer(store: ViewerStore, options: { host?: string; 
     if (!file) { send(404, 'text/plain', `not found: ${url.pathname}`); return; }
     readFile(file)
       .then((body) => send(200, TYPES[extname(file)] ?? 'application/octet-stream', body))
-      .catch((error: unknown) => send(500, 'text/plain', error instanceof Error ? error.message : String(error)));
+      .catch((error: unknown) => {
+        reportInternal(url.pathname, error);
+        send(500, 'text/plain', `internal error reading ${url.pathname}`);
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

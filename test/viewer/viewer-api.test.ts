@@ -61,6 +61,19 @@ describe('viewer API over a published dataset', () => {
     expect((await get('/api/leaderboard?since=yesterday-ish')).body.error).toMatch(/"since" must be a date/);
   });
 
+  it('parses every parameter strictly: a value the database would choke on is a 400 with a message, never SQL', async () => {
+    // Date.parse('1') is a date in V8 (2001) but not one DuckDB casts: this used to answer 500 with its SQL.
+    for (const path of ['/api/runs?since=1', '/api/leaderboard?until=2026', '/api/runs?since=2026-13-40', '/api/trends?models=a&measure=x|y|z&since=tomorrow']) {
+      const { status, body } = await get(path);
+      expect(status, path).toBe(400);
+      expect(String(body.error), path).toMatch(/must be a date/);
+      expect(String(body.error), path).not.toMatch(/SELECT|CAST|Conversion Error|DuckDB/i);
+    }
+    expect((await get('/api/runs?since=2026-11-02')).status).toBe(200);
+    expect((await get('/api/runs?since=2026-11-02T23:30:00%2B01:00')).status).toBe(200);
+    expect((await get('/api/run/00000000')).status).toBe(404);
+  });
+
   it('treats filter values as data, never as SQL', async () => {
     const { status, body } = await get(`/api/leaderboard?suite=${encodeURIComponent("x' OR '1'='1")}`);
     expect(status).toBe(200);
@@ -118,5 +131,28 @@ describe('viewer over a dataset large enough for the derived index', () => {
     const reopened = await ViewerStore.open(dir);
     // The first shard by name is a first-night throughput run: two rows.
     expect(await reopened.status()).toMatchObject({ shards: 71, rows: 72 + 3 - 2 });
+  });
+});
+
+describe('viewer API: an unexpected failure', () => {
+  it('answers 500 without the database message or SQL, and reports the details to the viewer log', async () => {
+    const failing = { refresh: () => Promise.reject(new Error('Conversion Error: SELECT * FROM results WHERE CAST($since AS TIMESTAMPTZ)')) } as unknown as ViewerStore;
+    const logged: string[] = [];
+    const viewer = await startViewer(failing, {
+      port: 0,
+      temporalUiUrl: 'http://localhost:8233',
+      temporalNamespace: 'default',
+      onInternalError: (path, error) => logged.push(`${path}: ${String(error)}`),
+    });
+    try {
+      const res = await fetch(`${viewer.url}/api/runs`);
+      const text = await res.text();
+      expect(res.status).toBe(500);
+      expect(text).not.toMatch(/SELECT|Conversion Error/);
+      expect(JSON.parse(text)).toEqual({ error: expect.stringMatching(/internal error answering \/api\/runs/) as unknown });
+      expect(logged).toEqual([expect.stringMatching(/^\/api\/runs: Error: Conversion Error: SELECT/) as unknown]);
+    } finally {
+      await viewer.close();
+    }
   });
 });
