@@ -1,7 +1,7 @@
 // `nightshift results`' work: the published results through DuckDB, oldest first, or with --latest the
 // leaderboard (the latest result per group, the rule in activities/dataset/latest-per-group.ts), as a
 // table, JSON or CSV.
-import Table from 'cli-table3';
+import { terminalTable } from '../terminal/table.js';
 import { defaultDatasetDir } from '../../activities/dataset/location.js';
 import { leaderboard, queryResults, type LeaderboardRow, type ResultFilter, type ResultRow } from '../../activities/dataset/query.js';
 import { InputError } from '../../activities/errors.js';
@@ -48,7 +48,7 @@ export function render(rows: ReadonlyArray<ResultRow | LeaderboardRow>, format: 
   }
   if (rows.length === 0) return 'no results\n';
   const shown = columns.filter((c) => !TABLE_HIDDEN.includes(c));
-  const table = new Table({ head: [...shown] });
+  const table = terminalTable({ head: [...shown] });
   for (const row of rows) table.push(shown.map((c) => cell(row, c, true)));
   return `${table.toString()}\n${rows.length} result${rows.length === 1 ? '' : 's'}\n`;
 }

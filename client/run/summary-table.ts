@@ -1,6 +1,6 @@
 // The table `nightshift run` prints: one row per cell (prompt length × concurrency), the figures a person
 // compares first. A cell that produced no measurement says why in its ok/sent column; its figures are "—".
-import Table from 'cli-table3';
+import { terminalTable } from '../terminal/table.js';
 import type { Envelope } from '../../workflows/shared/envelope.js';
 import type { CellSummary } from '../../activities/suites/perf/cell.js';
 
@@ -11,7 +11,7 @@ export function summaryTable(envelope: Envelope): string {
   const head = ['prompt', 'conc', 'ok/sent', 'TTFT p50 ms', 'TTFT p99 ms', 'queue p50 ms', 'prefill tok/s'];
   if (throughput) head.push('decode tok/s', 'ITL p50 ms', 'ITL p99 ms', 'E2E p50 ms', 'output tok/s');
   head.push('lag p99 ms', 'loop lag p99 ms', 'retries');
-  const table = new Table({ head, style: { head: [], border: [] } });
+  const table = terminalTable({ head });
   for (const c of cells) {
     const status = c.skipped !== undefined ? 'skipped' : `${c.succeeded}/${c.requests}`;
     const row = [String(c.prompt_tokens), String(c.concurrency), status, f(c.ttft_ms?.p50), f(c.ttft_ms?.p99), f(c.queue_ms?.p50), f(c.prefill_tok_per_sec?.p50, 0)];

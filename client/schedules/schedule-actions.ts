@@ -3,7 +3,7 @@
 // schedule is created (as `sweep start` checks it); the schedule keeps that input, so editing the file
 // later changes nothing until `schedule create --replace`. Schedules show in the Web UI's Schedules page.
 import { basename, extname } from 'node:path';
-import Table from 'cli-table3';
+import { terminalTable } from '../terminal/table.js';
 import { isGrpcServiceError, ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { InputError } from '../../activities/errors.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
@@ -159,7 +159,7 @@ export async function listAction(o: { format: string }): Promise<void> {
       return;
     }
     // Borderless and colourless: one header line, then one line per schedule (easy to read and to grep).
-    const table = new Table({ head: ['SCHEDULE', 'CRON', 'TZ', 'STATE', 'NEXT', 'LAST STARTED'], chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 } });
+    const table = terminalTable({ head: ['SCHEDULE', 'CRON', 'TZ', 'STATE', 'NEXT', 'LAST STARTED'], chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 } });
     for (const r of rows) table.push([r.id, r.cron, r.timezone, r.paused ? 'paused' : 'active', r.next ?? '—', r.lastStarted ?? '—']);
     process.stdout.write(`${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
   } finally {

@@ -1,7 +1,7 @@
 // The end-of-sweep table and the live bars (cli-progress), one row per (model, suite).
-import Table from 'cli-table3';
 import cliProgress from 'cli-progress';
 import { basename } from 'node:path';
+import { terminalTable } from '../terminal/table.js';
 import type { SweepProgress } from '../../workflows/progress.js';
 
 export function formatDuration(ms: number | undefined): string {
@@ -13,7 +13,7 @@ export function formatDuration(ms: number | undefined): string {
 }
 
 export function summaryTable(progress: SweepProgress): string {
-  const table = new Table({ head: ['model', 'suite', 'state', 'attempt', 'elapsed', 'shard / error'], wordWrap: true, colWidths: [null, null, null, null, null, 70] as unknown as number[] });
+  const table = terminalTable({ head: ['model', 'suite', 'state', 'attempt', 'elapsed', 'shard / error'], wordWrap: true, colWidths: [null, null, null, null, null, 70] });
   for (const m of progress.models) {
     for (const s of m.suites) {
       table.push([m.model, s.suite, s.state, String(s.attempt || ''), formatDuration(s.elapsedMs), s.error ?? (s.shard ? basename(s.shard) : '')]);
