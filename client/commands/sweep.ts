@@ -1,7 +1,7 @@
 // `nightshift sweep start|status|list|retry|skip|cancel`: sweeps on the Temporal server named by the
 // standard environment configuration (TEMPORAL_ADDRESS, …); the work is client/temporal/sweep-actions.ts.
-// Exit codes: 0 ok (start --wait: every pair passed or skipped), 1 a pair failed or the sweep did not
-// complete, 2 bad arguments or sweep file.
+// Exit codes: 0 ok (start --wait: every pair passed or skipped), 5 the sweep ran but a pair failed,
+// 2 bad arguments or sweep file, 1 anything else (the sweep did not complete, the server is unreachable).
 import type { Command } from 'commander';
 import type { StartFlags } from '../temporal/sweep-actions.js';
 

@@ -8,7 +8,7 @@ import { skipModelSignal } from '../../workflows/definitions.js';
 import type { SweepResult } from '../../workflows/progress.js';
 import { openClient, webUiLink } from './connection.js';
 import { allModels, sweepProgress } from './progress.js';
-import { loadSweepFile, retrySweep, startSweep, waitForSweep } from './sweeps.js';
+import { loadSweepFile, retrySweep, startSweep, sweepModelsOf, waitForSweep } from './sweeps.js';
 import { formatDuration, summaryTable } from './summary.js';
 import { EXIT_PAIRS_FAILED } from '../../activities/errors.js';
 
@@ -95,14 +95,15 @@ export async function retryAction(id: string, o: { suite?: string; model?: strin
 export async function skipAction(id: string, o: { model: string; reason?: string }): Promise<void> {
   await withClient(async (client) => {
     // A signal to a model the sweep does not have would be accepted and ignored: check first.
-    const described = await client.workflow.getHandle(id).describe();
+    const handle = client.workflow.getHandle(id);
+    const described = await handle.describe();
     if (described.status.name !== 'RUNNING') throw new InputError(`sweep ${id} is not running (${described.status.name.toLowerCase()}); only a running sweep can skip a model`);
-    const models = Array.isArray(described.memo?.models) ? (described.memo.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-    if (models.length > 0 && !models.includes(o.model)) {
+    const models = await sweepModelsOf(handle);
+    if (!models.includes(o.model)) {
       const shown = models.slice(0, 20).join(', ') + (models.length > 20 ? `, … (${models.length} in all)` : '');
       throw new InputError(`--model: sweep ${id} has no model "${o.model}"; its models: ${shown}`);
     }
-    await client.workflow.getHandle(id).signal(skipModelSignal, { model: o.model, ...(o.reason ? { reason: o.reason } : {}) });
+    await handle.signal(skipModelSignal, { model: o.model, ...(o.reason ? { reason: o.reason } : {}) });
     process.stderr.write(`asked ${id} to skip ${o.model}\n`);
   });
 }

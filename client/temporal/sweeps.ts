@@ -7,6 +7,7 @@ import { sweepProblems, SWEEP_INPUT } from '../../activities/sweep/check-sweep.j
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate } from '../../workflows/definitions.js';
 import type { SweepInput } from '../../workflows/shared/sweep-input.js';
+import { isRecord } from '../../workflows/shared/records.js';
 import { failedPairs, type SweepResult } from '../../workflows/progress.js';
 import { progressBars } from './summary.js';
 import { sweepResult } from './sweep-result.js';
@@ -79,10 +80,24 @@ export async function waitForSweep(client: Client, handle: WorkflowHandle, optio
 
 /** The input a sweep was started with (first history event), for `sweep retry` of a finished sweep. */
 export async function sweepInputOf(handle: WorkflowHandle): Promise<SweepInput> {
+  return startInputOf<SweepInput>(handle);
+}
+
+/** Every model a sweep runs, from its start input: a fleet's shared `models` and each host's own. (The
+ * memo keeps only the first 50, for list views.) */
+export async function sweepModelsOf(handle: WorkflowHandle): Promise<string[]> {
+  const input = await startInputOf<unknown>(handle);
+  const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((m): m is string => typeof m === 'string') : []);
+  if (!isRecord(input)) return [];
+  const hosts = Array.isArray(input.hosts) ? input.hosts.filter(isRecord) : [];
+  return [...new Set([...names(input.models), ...hosts.flatMap((h) => names(h.models))])];
+}
+
+async function startInputOf<T>(handle: WorkflowHandle): Promise<T> {
   const history = await handle.fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new InputError(`workflow ${handle.workflowId} has no start input in its history`);
-  return defaultPayloadConverter.fromPayload<SweepInput>(payload);
+  return defaultPayloadConverter.fromPayload<T>(payload);
 }
 
 export type RetryOutcome =

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepProgress, SweepResult } from '../../workflows/progress.js';
 import { sweepResult } from '../../client/temporal/sweep-result.js';
 import { startSweep } from '../../client/temporal/sweeps.js';
+import { startWorkers } from '../../workers/run.js';
+import { sweepProgressQuery } from '../../workflows/definitions.js';
 import { projectRoot } from '../support/tools.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
 import { startCli, stopChild, type Child } from './processes.js';
@@ -117,5 +119,28 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     const unknown = await cli(['sweep', 'skip', 'no-such-sweep', '--model', 'sim-a']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no-such-sweep/);
+  });
+
+  // The workflow's memo keeps only the first 50 models (for list views): a skip of the 51st must still be
+  // taken, and a typo must count every model.
+  it('skips any model of a running sweep of more than 50 models', async () => {
+    const queue = `big-${process.pid}`;
+    const workers = await startWorkers({ target: h!.target, hostQueue: queue, dataDir: join(dir, 'data-skip'), dataset: join(dir, 'dataset-skip') });
+    try {
+      const models = Array.from({ length: 60 }, (_, i) => `sim-m${i + 1}`);
+      const handle = await startSweep(h!.client, { models, suites: ['ttft'], endpoint: 'http://127.0.0.1:9', hostQueue: queue }, `skip-big-${process.pid}`);
+      // Nothing answers at the endpoint, so the sweep stays running. Once it answers the progress query it
+      // has passed its checks and written its own memo.
+      await expect.poll(async () => (await handle.query(sweepProgressQuery, { offset: 0, limit: 1 })).totals.models, { timeout: 30_000 }).toBe(60);
+      const last = await cli(['sweep', 'skip', handle.workflowId, '--model', 'sim-m60']);
+      expect(last.stderr).toBe(`asked ${handle.workflowId} to skip sim-m60\n`);
+      expect(last.code).toBe(0);
+      const typo = await cli(['sweep', 'skip', handle.workflowId, '--model', 'sim-m61']);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain('(60 in all)');
+      await handle.terminate('test done');
+    } finally {
+      await workers.shutdown();
+    }
   });
 });

@@ -1,8 +1,8 @@
 // Sweeps at scale (issue 11): no payload may grow with the sweep. A sweep continues as new every 100 models
 // carrying a compact record, the progress query answers a page at a time, and the result holds counts and
 // the first failures. Activities are no-op doubles here: this is about the workflows' payloads and history.
-// (A full 5,000-model run is measured by `npm run bench:orchestration`; 250 models cross two continue-as-new
-// boundaries, which is what this test needs.)
+// (`npm run bench:orchestration` measures a 200-model sweep's history; 250 models cross two continue-as-new
+// boundaries, which is what this test needs. No 5,000-model sweep has been run: the limit is the input's.)
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

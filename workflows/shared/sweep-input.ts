@@ -18,7 +18,7 @@ export interface SweepInput {
   /** Task queue of the host worker that talks to the endpoint. Default: the orchestration worker's own. */
   hostQueue?: string;
   /** Per-suite config overrides, merged over configs/<tool>/<suite>.toml by the host worker. The key
-   * `tool` picks the tool that runs the suite (workflows/suite-tools.ts), e.g. "vllm-bench" for throughput. */
+   * `tool` picks the tool that runs the suite (the suite catalog, activities/suites/catalog.ts), e.g. "vllm-bench" for throughput. */
   suiteConfig?: Record<string, Record<string, unknown>>;
   /** Send one short request after loading, so the first measured request does not pay for the load. */
   warmUp?: boolean;
