@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelopes } from '../../activities/dataset/query.js';
+import { seededRandom } from '../../activities/suites/perf/prompt.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 import { sweepResult } from '../../client/temporal/sweep-result.js';
 import { startHarness, type Harness } from '../workflows/harness.js';
@@ -36,18 +37,6 @@ afterAll(async () => {
   await h?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** mulberry32: a small seeded generator, so the kill points can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function worker(queue: string, data: string, dataset: string): Promise<Child> {
   const child = await startCli(['worker', '--host-queue', queue, '--data-dir', data, '--dataset', dataset], { TEMPORAL_ADDRESS: h!.server.address, TEMPORAL_NAMESPACE: 'default' });
@@ -95,7 +84,7 @@ describe('sweep under random worker kills', { timeout: 900_000 }, () => {
   it(`SIGKILL at ${KILLS} random points: every pair published exactly once, with the measurements of an uninterrupted run`, async () => {
     const seed = Number(process.env.NIGHTSHIFT_KILL_SEED ?? Date.now() % 1_000_000);
     console.log(`kill points drawn with NIGHTSHIFT_KILL_SEED=${seed}`);
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     await writeFile(join(dir, 'sim.json'), JSON.stringify({ seed: 1, max_loaded_models: 1, models: MODELS.map(simModel) }));
     const sim = await startCli(['sim-server', '--config', join(dir, 'sim.json')], {});
     children.push(sim);
