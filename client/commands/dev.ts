@@ -4,15 +4,20 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { integerFlag } from './flags.js';
+import { withExamples } from './grammar.js';
 
 export function registerDevCommand(program: Command): void {
-  program
+  const dev = program
     .command('dev')
     .description('run a local Temporal dev server (persistent db under the data dir, Web UI)')
     .option('--port <n>', 'gRPC port', integerFlag('--port', 1, 65535), 7233)
     .option('--ui-port <n>', 'Web UI port', integerFlag('--ui-port', 1, 65535), 8233)
     .option('--data-dir <dir>', 'data directory (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
     .action(async (o: { port: number; uiPort: number; dataDir?: string }) => {
+      const { refuseBusyPort } = await import('../net/listen.js');
+      // The dev server itself would find the port answered by whatever holds it and look started.
+      await refuseBusyPort(o.port, '127.0.0.1', '--port');
+      await refuseBusyPort(o.uiPort, '127.0.0.1', '--ui-port');
       const { dataDir } = await import('../../activities/sweep/paths.js');
       const { startDevServer } = await import('../temporal/dev-server.js');
       const { findTemporalCli } = await import('../temporal/temporal-cli.js');
@@ -26,4 +31,5 @@ export function registerDevCommand(program: Command): void {
       process.once('SIGTERM', stop);
       await new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
     });
+  withExamples(dev, ['nightshift dev', 'nightshift dev --port 7300 --ui-port 8300 --data-dir ~/.nightshift']);
 }

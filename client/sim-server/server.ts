@@ -8,7 +8,8 @@
 //   sim.url  // http://127.0.0.1:PORT   …   sim.stats()   …   await sim.close()
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ConfigError, InputError } from '../../activities/errors.js';
+import { ConfigError } from '../../activities/errors.js';
+import { listenError } from '../net/listen.js';
 import * as admin from './admin-routes.js';
 import { DEFAULT_CONFIG_PATH, loadSimConfig, parseFaults, parseSimConfig, type FaultSpec, type SimConfig } from './config.js';
 import type { SimContext } from './context.js';
@@ -213,22 +214,5 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         server.closeAllConnections();
       }),
   };
-}
-
-/** A listen failure the user can fix, as an InputError naming the flag; anything else unchanged. */
-function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
-  switch (error.code ?? '') {
-    case 'EADDRINUSE':
-      return new InputError(`--port: ${port} is already in use on ${host}; choose another port, or 0 for a free one`, { cause: error });
-    case 'EACCES':
-      return new InputError(`--port: this user may not listen on port ${port} at ${host}; use a port above 1023, or 0 for a free one`, { cause: error });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new InputError(`--host: cannot resolve "${host}"; give an address of this machine such as 127.0.0.1 or 0.0.0.0`, { cause: error });
-    case 'EADDRNOTAVAIL':
-      return new InputError(`--host: ${host} is not an address of this machine; give one such as 127.0.0.1 or 0.0.0.0`, { cause: error });
-    default:
-      return error;
-  }
 }
 

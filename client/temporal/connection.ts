@@ -1,12 +1,11 @@
 // The CLI's Temporal client, from the same standard environment configuration the workers use. Only
 // @temporalio/client: a CLI call never loads the worker SDK or its native bridge.
 import { Client, Connection } from '@temporalio/client';
-import { NightshiftError } from '../../activities/errors.js';
-import { clientConnectionOptions, temporalTarget, type TemporalTarget } from '../../workers/temporal-target.js';
+import { clientConnectionOptions, temporalTarget, unreachable, type TemporalTarget } from '../../workers/temporal-target.js';
 
 export async function openClient(target: TemporalTarget = temporalTarget()): Promise<{ client: Client; target: TemporalTarget; close: () => Promise<void> }> {
   const connection = await Connection.connect(clientConnectionOptions(target)).catch((error: unknown) => {
-    throw new NightshiftError(`cannot reach the Temporal server at ${target.address} (set TEMPORAL_ADDRESS, or start one with \`nightshift dev\`): ${(error as Error).message}`, { cause: error });
+    throw unreachable(target, error);
   });
   const client = new Client({ connection, namespace: target.namespace });
   return { client, target, close: () => connection.close() };

@@ -7,6 +7,7 @@ import { dirname, extname, join } from 'node:path';
 import { ApiError, handleApi, type ViewerSettings } from './api.js';
 import type { ViewerStore } from './store.js';
 import { projectPath } from '../../activities/project-root.js';
+import { listenError } from '../net/listen.js';
 
 export const staticDir = projectPath('client', 'viewer', 'static');
 // chart.js does not export its UMD build as a subpath; find it next to the package's main entry.
@@ -75,7 +76,7 @@ export async function startViewer(store: ViewerStore, options: ViewerOptions): P
       });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.port ?? 8300, options.host ?? '127.0.0.1')));
     server.listen(options.port ?? 8300, options.host ?? '127.0.0.1', resolve);
   });
   const address = server.address();
