@@ -4,6 +4,8 @@
 
 /** Exit code of a command that ran to the end but some of its work failed (a sweep's pairs, a run's cells). */
 export const EXIT_PAIRS_FAILED = 5;
+/** `sweep start --wait` (and the demo): the sweep was cancelled before it finished. */
+export const EXIT_CANCELLED = 6;
 
 export class NightshiftError extends Error {
   readonly exitCode: number = 1;

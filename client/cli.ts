@@ -1,7 +1,10 @@
 // The `nightshift` command: one commander program, one file per command group under commands/.
 // main() owns exit codes so every command reports failures the same way.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../activities/errors.js';
+import { projectPath } from '../activities/project-root.js';
+import { applyGrammar } from './commands/grammar.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerSimServerCommand } from './commands/sim-server.js';
 import { registerQualityCommand } from './commands/quality.js';
@@ -18,8 +21,10 @@ import { registerScheduleCommand } from './commands/schedule.js';
 export function buildProgram(): Command {
   const program = new Command('nightshift')
     .description('Durable overnight benchmark sweeps for locally hosted LLMs')
-    .showHelpAfterError()
+    .version(ownVersion(), '--version', "print Nightshift's version")
+    .option('--verbose', 'print where an unexpected error happened (its stack), as NIGHTSHIFT_DEBUG=1 does')
     .exitOverride();
+  applyGrammar(program);
   registerValidateCommand(program);
   registerSimServerCommand(program);
   registerQualityCommand(program);
@@ -43,11 +48,16 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return exitCodeFor(error);
+    return exitCodeFor(error, program.opts<{ verbose?: boolean }>().verbose === true);
   }
 }
 
-function exitCodeFor(error: unknown): number {
+function ownVersion(): string {
+  const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function exitCodeFor(error: unknown, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // --help and --version exit 0; every other parse problem is a bad-arguments exit.
     return error.exitCode === 0 ? 0 : 2;
@@ -58,9 +68,9 @@ function exitCodeFor(error: unknown): number {
   }
   // What went wrong, with every cause the error carries (a Temporal "Failed to start Workflow" says why
   // only in its cause); the stack only when asked for, since it helps a developer, not a user.
-  const stack = process.env.NIGHTSHIFT_DEBUG && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+  const stack = (verbose || process.env.NIGHTSHIFT_DEBUG) && error instanceof Error ? `\n${error.stack ?? ''}` : '';
   process.stderr.write(`nightshift: unexpected error: ${causeChain(error)}${stack}\n`);
-  if (!stack) process.stderr.write('(set NIGHTSHIFT_DEBUG=1 to see where it happened)\n');
+  if (!stack) process.stderr.write('(add --verbose, or set NIGHTSHIFT_DEBUG=1, to see where it happened)\n');
   return 1;
 }
 

@@ -52,7 +52,7 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
   const hostQueue = options.hostQueue ?? defaultHostQueue();
   // Where the workers write, checked before connecting: a bad path is a bad flag, not a failed night.
   if (host) await ensureOutputDirectory(options.dataDir ?? defaultDataDir(), options.dataDir ? '--data-dir' : 'NIGHTSHIFT_DATA_DIR');
-  if (orchestration) await checkOutputDirectory(options.dataset ?? defaultDatasetDir(), options.dataset ? '--dataset' : 'NIGHTSHIFT_DATASET_DIR');
+  if (orchestration) await checkOutputDirectory(options.dataset ?? defaultDatasetDir(), options.dataset ? '--dataset-dir' : 'NIGHTSHIFT_DATASET_DIR');
   const connection: NativeConnection = await connectWorker(target);
   // The workers' own client: search attributes, the one-host-worker check, and the orchestration
   // activities' server calls (host lease, pollers).

@@ -5,17 +5,20 @@
 import type { Command } from 'commander';
 import { projectPath } from '../../activities/project-root.js';
 import type { DemoOptions } from '../demo/run-demo.js';
+import { renamedFlag, withExamples } from './grammar.js';
 
 export function registerDemoCommand(program: Command): void {
-  program
+  const demo = program
     .command('demo')
     .description('run a complete sweep against two simulated models on a local Temporal dev server')
     .option('--sweep <file>', 'sweep file', projectPath('configs', 'sweeps', 'demo.toml'))
     .option('--sim-config <file>', 'simulated endpoint config', projectPath('configs', 'sim', 'demo.toml'))
-    .option('--dataset <dir>', 'dataset directory (default $NIGHTSHIFT_DATASET_DIR or ./dataset)')
+    .option('--dataset-dir <dir>', 'dataset directory (default $NIGHTSHIFT_DATASET_DIR or ./dataset)')
     .option('--keep-ui', 'keep the dev server and its Web UI running until Ctrl-C')
     .action(async (o: DemoOptions) => {
       const { runDemo } = await import('../demo/run-demo.js');
       process.exitCode = await runDemo(o);
     });
+  renamedFlag(demo, { old: '--dataset', now: '--dataset-dir', key: 'datasetDir' });
+  withExamples(demo, ['nightshift demo', 'nightshift demo --keep-ui --dataset-dir /tmp/demo-dataset']);
 }

@@ -7,6 +7,7 @@ import { CONVERTER_KINDS } from '../../activities/converters/types.js';
 import { SUITES, TRIGGERS, type Suite, type Trigger } from '../../workflows/shared/envelope.js';
 import { collect } from './flags.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../terminal/log-options.js';
+import { withExamples } from './grammar.js';
 
 /** `envelope`: RESULTS already is a Nightshift envelope (e.g. written by a suite); it is published as is,
  * apart from the fields given on the command line. */
@@ -30,7 +31,7 @@ export interface PublishCommandOptions {
 }
 
 export function registerPublishCommand(program: Command): void {
-  program
+  const publish = program
     .command('publish')
     .description('convert a tool result to an envelope and publish it as a parquet shard')
     .argument('<results>', "the tool's result file (or directory, for lm-eval), or an envelope with --kind envelope")
@@ -52,4 +53,9 @@ export function registerPublishCommand(program: Command): void {
       const { runPublish } = await import('../publish/publish-results.js');
       process.exitCode = await runPublish(results, options);
     });
+  withExamples(publish, [
+    'nightshift publish lm-eval-output/ --kind lm-eval --suite reasoning --model qwen3-8b',
+    'nightshift publish bench.json --kind vllm-bench --suite throughput --model qwen3-8b --dry-run',
+    'nightshift publish envelope.json --kind envelope --repo-id my-org/nightshift-results',
+  ]);
 }

@@ -1,12 +1,13 @@
 // `nightshift quality run|inspect|rescore`: verifier-backed behavioural packs against an endpoint.
 // run prints the markdown table, failure breakdown and Quality line (stdout), progress on stderr, and
-// saves the full result with --save-json. A crash-safe journal beside the saved file lets the same
+// saves the full result with --out. A crash-safe journal beside the saved file lets the same
 // command resume an interrupted run; it is removed once the run completes.
 import { type Command, Option } from 'commander';
 import { QUALITY_MODES, type QualityMode } from '../../activities/suites/catalog.js';
 import type { ThinkingControl } from '../../activities/suites/quality/request-builder.js';
 import type { InspectFlags, RescoreFlags } from '../quality/saved-results.js';
 import { collect, finiteNumber, positiveInt } from './flags.js';
+import { renamedFlag, withExamples } from './grammar.js';
 
 export interface RunFlags {
   endpoint: string;
@@ -15,9 +16,9 @@ export interface RunFlags {
   pack?: string[];
   packFile?: string[];
   scenario?: string[];
-  repeat: number;
+  repeats: number;
   concurrency: number;
-  saveJson?: string;
+  out?: string;
   temperature?: number;
   topP?: number;
   topK?: number;
@@ -42,7 +43,7 @@ export function registerQualityCommand(program: Command): void {
   // Subcommands must not call process.exit on bad arguments either: main() maps the error to exit 2.
   quality.exitOverride();
 
-  quality
+  const run = quality
     .command('run')
     .description('run quality packs against an OpenAI-compatible endpoint and print the table')
     .requiredOption('--endpoint <url>', 'OpenAI-compatible base URL, e.g. http://127.0.0.1:11434')
@@ -54,9 +55,9 @@ export function registerQualityCommand(program: Command): void {
     .option('--pack <id>', 'run this built-in pack (repeatable; replaces --mode)', collect)
     .option('--pack-file <file>', 'also run the pack in this JSONL file, e.g. a BenchLocal pack (repeatable)', collect)
     .option('--scenario <id>', 'run only this scenario, "TC-01" or "pack/TC-01" (repeatable)', collect)
-    .option('--repeat <n>', 'run every scenario n times: pass@n and flaky scenarios', positiveInt('--repeat'), 1)
+    .option('--repeats <n>', 'run every scenario n times: pass@n and flaky scenarios', positiveInt('--repeats'), 1)
     .option('--concurrency <n>', 'scenarios in flight at once', positiveInt('--concurrency'), 1)
-    .option('--save-json <file>', 'write the full result (requests, responses, verdicts) here')
+    .option('--out <file>', 'write the full result (requests, responses, verdicts) here')
     .option('--temperature <t>', 'override temperature (non-canonical run)', finiteNumber('--temperature'))
     .option('--top-p <p>', 'override top_p (non-canonical run)', finiteNumber('--top-p'))
     .option('--top-k <k>', 'override top_k (non-canonical run)', positiveInt('--top-k'))
@@ -66,7 +67,7 @@ export function registerQualityCommand(program: Command): void {
     .option('--thinking-max-tokens <n>', 'max_tokens while thinking is on', positiveInt('--thinking-max-tokens'), 16384)
     .option('--timeout-per-case <seconds>', 'fixed per-scenario budget instead of the speed-scaled one', finiteNumber('--timeout-per-case'))
     .option('--stream', 'send scenarios streamed (the saved raw_body is then the SSE text); default one JSON body each')
-    .option('--journal <file>', 'journal for resuming (default: <save-json>.journal.jsonl)')
+    .option('--journal <file>', 'journal for resuming (default: <out>.journal.jsonl)')
     .option('--fresh', 'discard an existing journal and start over')
     .option('--previous-result <file>', 'compare with an earlier saved result')
     .option('--exit-on-regression', 'with --previous-result: exit 3 when any pack or scenario regressed')
@@ -75,8 +76,15 @@ export function registerQualityCommand(program: Command): void {
       const { qualityRun } = await import('../quality/quality-run.js');
       process.exitCode = await qualityRun(flags);
     });
+  renamedFlag(run, { old: '--save-json', now: '--out', key: 'out' });
+  renamedFlag(run, { old: '--repeat', now: '--repeats', key: 'repeats' });
+  withExamples(run, [
+    'nightshift quality run --endpoint http://127.0.0.1:8080 --model qwen3-8b --mode quick',
+    'nightshift quality run --endpoint http://127.0.0.1:8080 --model qwen3-8b --repeats 3 --out q.json',
+    'nightshift quality run --endpoint http://127.0.0.1:8080 --model qwen3-8b --mode reasoning --allow-code-execution',
+  ]);
 
-  quality
+  const inspect = quality
     .command('inspect')
     .description('show a saved quality result (nightshift or benchlocal-cli)')
     .argument('<file>', 'saved result JSON')
@@ -89,16 +97,19 @@ export function registerQualityCommand(program: Command): void {
       const { inspectSaved } = await import('../quality/saved-results.js');
       process.exitCode = await inspectSaved(file, flags);
     });
+  withExamples(inspect, ['nightshift quality inspect q.json --failed', 'nightshift quality inspect q.json --scenario toolcall-15/TC-03 --full', 'nightshift quality inspect q.json --diff yesterday.json']);
 
-  quality
+  const rescore = quality
     .command('rescore')
     .description('re-judge the saved raw responses with the current verifiers and packs')
     .argument('<file>', 'saved result JSON (nightshift or benchlocal-cli)')
     .option('--in-place', 'overwrite the file')
-    .option('--output <file>', 'write the rescored result here')
+    .option('--out <file>', 'write the rescored result here')
     .option('--pack-file <file>', 'use this pack file too, e.g. BenchLocal\'s (repeatable)', collect)
     .action(async (file: string, flags: RescoreFlags) => {
       const { rescoreSaved } = await import('../quality/saved-results.js');
       process.exitCode = await rescoreSaved(file, flags);
     });
+  renamedFlag(rescore, { old: '--output', now: '--out', key: 'out' });
+  withExamples(rescore, ['nightshift quality rescore q.json --out q-rescored.json', 'nightshift quality rescore benchlocal-result.json --in-place --pack-file packs/toolcall-15.jsonl']);
 }

@@ -4,9 +4,10 @@
 import { Option, type Command } from 'commander';
 import { SUITES } from '../../workflows/shared/envelope.js';
 import type { ResultsOptions } from '../results/show-results.js';
+import { withExamples } from './grammar.js';
 
 export function registerResultsCommand(program: Command): void {
-  program
+  const results = program
     .command('results')
     .description('list published results from a dataset')
     .option('--dataset-dir <dir>', 'local dataset directory (default $NIGHTSHIFT_DATASET_DIR or ./dataset)')
@@ -21,4 +22,8 @@ export function registerResultsCommand(program: Command): void {
       const { runResults } = await import('../results/show-results.js');
       process.exitCode = await runResults(options);
     });
+  withExamples(results, [
+    'nightshift results --latest',
+    'nightshift results --suite ttft --model qwen3-8b --since 2026-11-01 --format csv',
+  ]);
 }

@@ -8,10 +8,11 @@
 import { Argument, Option, type Command } from 'commander';
 import { EXIT_PAIRS_FAILED } from '../../activities/errors.js';
 import { positiveInt, positiveIntList } from './flags.js';
+import { renamedFlag } from './grammar.js';
 import type { RunOptions } from '../run/standalone.js';
 
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('run a native benchmark suite (throughput, ttft) against an OpenAI-compatible endpoint and write its envelope')
     .addArgument(new Argument('<suite>', 'suite to run').choices(['throughput', 'ttft']))
@@ -32,8 +33,6 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--no-memory', 'take no memory readings of the model server'))
     .addOption(new Option('--no-progress', 'no progress bar on stderr'))
     .addOption(new Option('--format <format>', 'stdout: the summary table, or the envelope as JSON').choices(['table', 'json']).default('table'))
-    // The old spelling, kept for one release (the one CLI grammar is --format).
-    .addOption(new Option('--json', 'deprecated: use --format json').hideHelp())
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -48,9 +47,8 @@ export function registerRunCommand(program: Command): void {
         '3 the envelope would be invalid, nothing written; 5 ran, but part of it failed (a cell whose every request\n' +
         'failed, or skipped because it cannot fit the server\'s context): the envelope is written.',
     )
-    .action(async (suite: 'throughput' | 'ttft', options: RunOptions & { format: 'table' | 'json'; json?: boolean }) => {
-      if (options.json) process.stderr.write('nightshift run: --json is deprecated; use --format json\n');
-      const asJson = options.json === true || options.format === 'json';
+    .action(async (suite: 'throughput' | 'ttft', options: RunOptions & { format: 'table' | 'json' }) => {
+      const asJson = options.format === 'json';
       const { runStandalone } = await import('../run/standalone.js');
       const { summaryTable } = await import('../run/summary-table.js');
       const controller = new AbortController();
@@ -72,4 +70,6 @@ export function registerRunCommand(program: Command): void {
         process.off('SIGINT', onSigint);
       }
     });
+  // The old spelling, kept for one release (the one CLI grammar is --format).
+  renamedFlag(run, { old: '--json', now: '--format json', key: 'format', value: 'json' });
 }

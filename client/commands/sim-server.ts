@@ -3,6 +3,7 @@
 // the URL; everything else goes to stderr. SIGTERM/SIGINT close it cleanly.
 import type { Command } from 'commander';
 import { integerFlag } from './flags.js';
+import { withExamples } from './grammar.js';
 
 interface SimServerFlags {
   port: string;
@@ -14,7 +15,7 @@ interface SimServerFlags {
 }
 
 export function registerSimServerCommand(program: Command): void {
-  program
+  const simServer = program
     .command('sim-server')
     .description('serve simulated models (OpenAI + llama-swap compatible) for demos, calibration and tests — a simulator, never a model')
     .option('--port <n>', 'port to listen on (0 = ephemeral)', '0')
@@ -48,4 +49,8 @@ export function registerSimServerCommand(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
       });
     });
+  withExamples(simServer, [
+    'nightshift sim-server --port 9000',
+    'nightshift sim-server --plain --model sim-qwen-9b-4bit --port 9001   # a plain upstream for llama-swap',
+  ]);
 }

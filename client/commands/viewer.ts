@@ -1,6 +1,7 @@
 // `nightshift viewer`: serve the results viewer over a dataset, or export it as a static site.
 import type { Command } from 'commander';
 import { InputError } from '../../activities/errors.js';
+import { withExamples } from './grammar.js';
 
 interface ViewerOptions {
   datasetDir?: string;
@@ -13,7 +14,7 @@ interface ViewerOptions {
 }
 
 export function registerViewerCommand(program: Command): void {
-  program
+  const viewer = program
     .command('viewer')
     .description('serve the results viewer (leaderboard, trends, runs) over a dataset')
     .option('--dataset-dir <dir>', 'local dataset directory (default: $NIGHTSHIFT_DATASET_DIR or ./dataset)')
@@ -49,4 +50,9 @@ export function registerViewerCommand(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+  withExamples(viewer, [
+    'nightshift viewer --dataset-dir ./dataset',
+    'nightshift viewer --repo-id my-org/nightshift-results --port 8400',
+    'nightshift viewer --dataset-dir ./dataset --export ./site',
+  ]);
 }

@@ -4,17 +4,18 @@
 // gracefully (running activities are cancelled and drained).
 import type { Command } from 'commander';
 import { InputError } from '../../activities/errors.js';
+import { renamedFlag, temporalFlags, withExamples } from './grammar.js';
 
 export function registerWorkerCommand(program: Command): void {
-  program
+  const worker = program
     .command('worker')
     .description('run the Nightshift Temporal workers (host + orchestration by default)')
     .option('--host-only', 'only the host worker (model-server activities)')
     .option('--orchestration-only', 'only the orchestration worker (workflows, publish)')
     .option('--host-queue <name>', 'host task queue (default $NIGHTSHIFT_HOST_QUEUE or nightshift-host-<hostname>)')
     .option('--data-dir <dir>', 'journals and work directories (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
-    .option('--dataset <dir>', 'dataset directory for shards when a sweep names none')
-    .action(async (o: { hostOnly?: boolean; orchestrationOnly?: boolean; hostQueue?: string; dataDir?: string; dataset?: string }) => {
+    .option('--dataset-dir <dir>', 'dataset directory for shards when a sweep names none (default $NIGHTSHIFT_DATASET_DIR or ./dataset)')
+    .action(async (o: { hostOnly?: boolean; orchestrationOnly?: boolean; hostQueue?: string; dataDir?: string; datasetDir?: string }) => {
       if (o.hostOnly && o.orchestrationOnly) throw new InputError('--host-only and --orchestration-only exclude each other');
       // The worker SDK (and its native bridge) loads only for this command.
       const { startWorkers } = await import('../../workers/run.js');
@@ -23,9 +24,16 @@ export function registerWorkerCommand(program: Command): void {
         orchestration: !o.hostOnly,
         ...(o.hostQueue ? { hostQueue: o.hostQueue } : {}),
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
-        ...(o.dataset ? { dataset: o.dataset } : {}),
+        ...(o.datasetDir ? { dataset: o.datasetDir } : {}),
       });
       process.stdout.write(`${JSON.stringify({ event: 'ready', pid: process.pid, hostQueue: o.orchestrationOnly ? null : workers.hostQueue, orchestration: !o.hostOnly, namespace: workers.namespace })}\n`);
       await workers.done;
     });
+  renamedFlag(worker, { old: '--dataset', now: '--dataset-dir', key: 'datasetDir' });
+  temporalFlags(worker);
+  withExamples(worker, [
+    'nightshift worker                                   # both workers, for one machine',
+    'nightshift worker --host-only --host-queue mac-studio --address temporal.lan:7233',
+    'nightshift worker --orchestration-only --dataset-dir /data/nightshift',
+  ]);
 }

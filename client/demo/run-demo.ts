@@ -7,19 +7,19 @@ import { spawnSimServer } from '../sim-server/spawn.js';
 import { openClient, webUiLink } from '../temporal/connection.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { summaryTable } from '../temporal/summary.js';
-import { loadSweepFile, startSweep, waitForSweep } from '../temporal/sweeps.js';
+import { loadSweepFile, progressDisplay, startSweep, waitForSweep } from '../temporal/sweeps.js';
 import { findTemporalCli } from '../temporal/temporal-cli.js';
 
 export interface DemoOptions {
   sweep: string;
   simConfig: string;
-  dataset?: string;
+  datasetDir?: string;
   keepUi?: boolean;
 }
 
 export async function runDemo(o: DemoOptions): Promise<number> {
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
-  const dataset = resolve(o.dataset ?? defaultDatasetDir());
+  const dataset = resolve(o.datasetDir ?? defaultDatasetDir());
   const state = join(dataDir(), 'demo');
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
@@ -56,7 +56,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const handle = await startSweep(client, input);
     const link = webUiLink(server.uiUrl, 'default', handle.workflowId);
     say(`sweep ${handle.workflowId}: ${input.models.length} models × ${input.suites.length} suites (${input.suites.join(', ')})`);
-    const result = await waitForSweep(client, handle, { bars: process.stderr.isTTY });
+    const result = await waitForSweep(client, handle, { display: progressDisplay(false) });
 
     process.stdout.write(`\n${summaryTable(result)}\n`);
     process.stdout.write(`${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped\n\n`);

@@ -25,7 +25,7 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
   if (flags.exitOnRegression && !flags.previousResult) throw new InputError('--exit-on-regression needs --previous-result FILE');
   if (flags.timeoutPerCase !== undefined && flags.timeoutPerCase <= 0) throw new InputError('--timeout-per-case: expected a positive number of seconds');
   // Check where results go and read the previous result first: a typo in a path should not cost a whole run.
-  if (flags.saveJson) await checkOutputFile(flags.saveJson, '--save-json');
+  if (flags.out) await checkOutputFile(flags.out, '--out');
   if (flags.journal) await checkOutputFile(flags.journal, '--journal');
   const previous = flags.previousResult ? await readQualityResult(flags.previousResult) : undefined;
   if (flags.unsafeNoSandbox && !flags.allowCodeExecution) throw new InputError('--unsafe-no-sandbox needs --allow-code-execution');
@@ -43,7 +43,7 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
   if (flags.topP !== undefined) overrides.top_p = flags.topP;
   if (flags.topK !== undefined) overrides.top_k = flags.topK;
 
-  const journalPath = flags.journal ?? (flags.saveJson ? `${flags.saveJson}.journal.jsonl` : undefined);
+  const journalPath = flags.journal ?? (flags.out ? `${flags.out}.journal.jsonl` : undefined);
   if (journalPath && flags.fresh) await rm(journalPath, { force: true });
   // The journal belongs to this exact run: another endpoint, model, pack set or sampling is refused, not mixed in.
   const identity = {
@@ -51,7 +51,7 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
     model: flags.model,
     packs: packs.map((p) => `${p.meta.pack_id}@${p.meta.version}`).join(','),
     scenarios: (flags.scenario ?? []).join(','),
-    repeat: flags.repeat,
+    repeat: flags.repeats,
     sampling: JSON.stringify(overrides),
     fromServer: Boolean(flags.samplingFromServer),
     thinking: flags.thinking ?? 'pack',
@@ -79,7 +79,7 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
         packs,
         mode,
         scenarios: flags.scenario ?? [],
-        repeat: flags.repeat,
+        repeat: flags.repeats,
         concurrency: flags.concurrency,
         sampling: {
           ...(flags.thinking ? { thinking: flags.thinking === 'on' } : {}),
@@ -104,11 +104,11 @@ export async function qualityRun(flags: RunFlags): Promise<number> {
     await journal.close();
   }
   if (code?.warnings.length) result.warnings.unshift(...code.warnings);
-  if (flags.saveJson) await writeQualityResult(flags.saveJson, result);
+  if (flags.out) await writeQualityResult(flags.out, result);
   // The run is complete and saved: the next identical command starts fresh.
   if (journalPath) await rm(journalPath, { force: true });
   process.stdout.write(renderReport(result));
-  if (flags.saveJson) process.stdout.write(`saved ${flags.saveJson}\n`);
+  if (flags.out) process.stdout.write(`saved ${flags.out}\n`);
   if (previous) {
     const comparison = compareResults(previous, result);
     process.stdout.write(`\n${renderComparison(comparison, flags.previousResult as string)}\n`);

@@ -32,16 +32,16 @@ export async function inspectSaved(file: string, flags: InspectFlags): Promise<n
 
 export interface RescoreFlags {
   inPlace?: boolean;
-  output?: string;
+  out?: string;
   packFile?: string[];
 }
 
 export async function rescoreSaved(file: string, flags: RescoreFlags): Promise<number> {
-  if (Boolean(flags.inPlace) === Boolean(flags.output)) throw new InputError('rescore: give exactly one of --in-place or --output FILE');
+  if (Boolean(flags.inPlace) === Boolean(flags.out)) throw new InputError('rescore: give exactly one of --in-place or --out FILE');
   const original = await readQualityResult(file);
   const packs = [...(await listBuiltinPacks(BUILTIN_PACK_DIR)), ...(await Promise.all((flags.packFile ?? []).map((f) => loadPackFile(f))))];
   const { result, changes, rescored } = rescoreResult(original, packs);
-  await writeQualityResult(flags.inPlace ? file : (flags.output as string), result);
+  await writeQualityResult(flags.inPlace ? file : (flags.out as string), result);
   process.stdout.write(`${renderTable(result)}\n\nrescored ${rescored} responses; ${changes.length} verdict(s) changed\n`);
   for (const c of changes) process.stdout.write(`- ${c.pack_id} ${c.id}#${c.repeat_index}: ${c.before} → ${c.after}\n`);
   return 0;

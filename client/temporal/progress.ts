@@ -9,6 +9,7 @@ import type { SuiteHeartbeat } from '../../activities/sweep/types.js';
 
 export async function sweepProgress(client: Client, sweepId: string, now = Date.now()): Promise<SweepProgress> {
   const progress = await client.workflow.getHandle(sweepId).query(sweepProgressQuery);
+  if (progress.state === 'cancelled') return settledByCancel(progress);
   for (const model of progress.models) {
     if (model.state !== 'running') continue;
     const child = client.workflow.getHandle(model.workflowId);
@@ -31,6 +32,17 @@ export async function sweepProgress(client: Client, sweepId: string, now = Date.
     }
   }
   return progress;
+}
+
+/** A cancelled sweep's last word on a pair that was running or waiting is not its end: nothing runs any
+ * more. Such pairs read as skipped because the sweep was cancelled, and their models as cancelled. */
+export function settledByCancel(progress: SweepProgress): SweepProgress {
+  const models = progress.models.map((m): ModelProgress => {
+    if (m.state !== 'running' && m.state !== 'pending') return m;
+    const suites = m.suites.map((s): SuiteProgressState => (s.state === 'running' || s.state === 'pending' ? { ...s, state: 'skipped', error: 'sweep cancelled' } : s));
+    return { ...m, state: 'cancelled', suites };
+  });
+  return { ...progress, models };
 }
 
 /** percent, elapsed and ETA (linear in samples) for a running pair. */

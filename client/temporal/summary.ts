@@ -23,6 +23,27 @@ export function summaryTable(progress: SweepProgress): string {
 }
 
 /** Bars keyed by "model · suite"; update() redraws from the latest progress. */
+/** Progress for a pipe or a log file: one line each time a pair starts or ends (with its reason when it
+ * failed or was skipped), instead of bars that only a terminal can redraw. */
+export function progressLines(stream: NodeJS.WritableStream = process.stderr) {
+  const seen = new Map<string, string>();
+  return {
+    update(progress: SweepProgress) {
+      for (const m of progress.models) {
+        for (const s of m.suites) {
+          const key = `${m.model} · ${s.suite}`;
+          const state = `${s.state}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''}`;
+          if (s.state === 'pending' || seen.get(key) === state) continue;
+          seen.set(key, state);
+          const detail = s.state === 'failed' || s.state === 'skipped' ? (s.error ? `: ${s.error.split('\n')[0] ?? ''}` : '') : '';
+          stream.write(`${new Date().toISOString()} ${key} ${state}${detail}\n`);
+        }
+      }
+    },
+    stop() {},
+  };
+}
+
 export function progressBars(stream: NodeJS.WritableStream = process.stderr) {
   const multi = new cliProgress.MultiBar(
     {

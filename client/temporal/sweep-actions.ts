@@ -5,11 +5,13 @@ import type { Client } from '@temporalio/client';
 import { InputError } from '../../activities/errors.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 import { skipModelSignal } from '../../workflows/definitions.js';
-import type { SweepResult } from '../../workflows/progress.js';
+import type { SweepProgress } from '../../workflows/progress.js';
+import { SweepNotCompletedError } from './sweep-result.js';
 import { openClient, webUiLink } from './connection.js';
 import { allModels, sweepProgress } from './progress.js';
-import { loadSweepFile, retrySweep, startSweep, sweepModelsOf, waitForSweep } from './sweeps.js';
+import { loadSweepFile, progressDisplay, retrySweep, startSweep, sweepModelsOf, waitForSweep } from './sweeps.js';
 import { formatDuration, summaryTable } from './summary.js';
+import { terminalTable } from '../terminal/table.js';
 import { EXIT_PAIRS_FAILED } from '../../activities/errors.js';
 
 export interface StartFlags {
@@ -18,7 +20,7 @@ export interface StartFlags {
   hostQueue?: string;
   id?: string;
   wait?: boolean;
-  json?: boolean;
+  format?: 'table' | 'json';
 }
 
 /** Exit code: 0 started (or, with --wait, every pair passed or skipped), 5 the sweep ran but a pair failed. */
@@ -35,20 +37,24 @@ export async function startAction(o: StartFlags): Promise<number> {
       process.stdout.write(`${handle.workflowId}\n`);
       return 0;
     }
-    const result = await waitForSweep(client, handle, { bars: !o.json && process.stderr.isTTY });
-    process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${summaryTable(result)}\n${countsLine(result)}\n`);
+    const result = await waitForSweep(client, handle, { display: progressDisplay(o.format === 'json') }).catch((error: unknown) => {
+      // Cancelled or terminated from elsewhere: still say what it had done by then, then the reason.
+      if (error instanceof SweepNotCompletedError && error.progress) writeSummary(error.progress, o.format);
+      throw error;
+    });
+    writeSummary(result, o.format);
     return result.counts.failed > 0 ? EXIT_PAIRS_FAILED : 0;
   } finally {
     await close();
   }
 }
 
-export async function statusAction(id: string, o: { json?: boolean }): Promise<void> {
+export async function statusAction(id: string, o: { format: 'table' | 'json' }): Promise<void> {
   await withClient(async (client) => {
     const first = await sweepProgress(client, id);
     // A sweep answers a page of models at a time; status shows them all.
     const progress = { ...first, models: await allModels(client.workflow.getHandle(id), first) };
-    if (o.json) {
+    if (o.format === 'json') {
       process.stdout.write(`${JSON.stringify(progress, null, 2)}\n`);
       return;
     }
@@ -64,15 +70,45 @@ export async function statusAction(id: string, o: { json?: boolean }): Promise<v
   });
 }
 
-export async function listAction(o: { limit: string }): Promise<void> {
+/** One row of `sweep list`, from the workflow's memo (counts are there once the sweep has ended). */
+export interface SweepListRow {
+  sweepId: string;
+  status: string;
+  started: string;
+  models: number;
+  suites: number;
+  counts?: { passed: number; failed: number; skipped: number };
+  retryOf?: string;
+}
+
+export async function listAction(o: { limit: number; format: 'table' | 'json' }): Promise<void> {
   await withClient(async (client) => {
-    let n = 0;
+    const rows: SweepListRow[] = [];
     for await (const w of client.workflow.list({ query: `WorkflowType = '${benchmarkSweep.name}'` })) {
-      const memo = (w.memo ?? {}) as { models?: string[]; modelCount?: number; suites?: string[]; retryOf?: string };
-      process.stdout.write(`${w.workflowId}\t${w.status.name}\t${w.startTime.toISOString()}\t${memo.modelCount ?? (memo.models ?? []).length} model(s) × ${(memo.suites ?? []).length} suite(s)${memo.retryOf ? `\tretry of ${memo.retryOf}` : ''}\n`);
-      if (++n >= Number(o.limit)) break;
+      const memo = (w.memo ?? {}) as { models?: string[]; modelCount?: number; suites?: string[]; retryOf?: string; counts?: SweepListRow['counts'] };
+      rows.push({
+        sweepId: w.workflowId,
+        status: w.status.name,
+        started: w.startTime.toISOString(),
+        models: memo.modelCount ?? (memo.models ?? []).length,
+        suites: (memo.suites ?? []).length,
+        ...(memo.counts ? { counts: memo.counts } : {}),
+        ...(memo.retryOf ? { retryOf: memo.retryOf } : {}),
+      });
+      if (rows.length >= o.limit) break;
     }
+    process.stdout.write(o.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : `${sweepListTable(rows)}\n`);
   });
+}
+
+export function sweepListTable(rows: SweepListRow[]): string {
+  if (rows.length === 0) return 'no sweeps on this server';
+  const table = terminalTable({ head: ['sweep', 'status', 'started (UTC)', 'models × suites', 'passed', 'failed', 'skipped', 'retry of'] });
+  for (const r of rows) {
+    const c = r.counts;
+    table.push([r.sweepId, r.status, r.started.slice(0, 16).replace('T', ' '), `${r.models} × ${r.suites}`, c ? c.passed : '—', c ? c.failed : '—', c ? c.skipped : '—', r.retryOf ?? '']);
+  }
+  return `${table.toString()}\n(pair counts appear when a sweep has ended; \`sweep status ID\` shows a running one)`;
 }
 
 /** Exit code: 0 something was queued or started, 1 nothing to retry. */
@@ -115,7 +151,11 @@ export async function cancelAction(id: string): Promise<void> {
   });
 }
 
-function countsLine(result: SweepResult): string {
+function writeSummary(progress: SweepProgress, format: StartFlags['format']): void {
+  process.stdout.write(format === 'json' ? `${JSON.stringify(progress, null, 2)}\n` : `${summaryTable(progress)}\n${countsLine(progress)}\n`);
+}
+
+function countsLine(result: SweepProgress): string {
   return `${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped`;
 }
 

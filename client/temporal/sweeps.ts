@@ -1,4 +1,5 @@
 // Starting, waiting for and retrying sweeps: shared by `nightshift sweep`, `nightshift demo` and tests.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPayloadConverter, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { configErrorOf, readConfigFile } from '../../activities/config/load-config.js';
 import { keyLines, lineOf } from '../../activities/config/toml-locate.js';
@@ -8,11 +9,11 @@ import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 import { ORCHESTRATION_QUEUE, retryFailedSuitesUpdate } from '../../workflows/definitions.js';
 import type { SweepInput } from '../../workflows/shared/sweep-input.js';
 import { isRecord } from '../../workflows/shared/records.js';
-import { failedPairs, type SweepResult } from '../../workflows/progress.js';
-import { progressBars } from './summary.js';
-import { sweepResult } from './sweep-result.js';
+import { failedPairs, type SweepProgress, type SweepResult } from '../../workflows/progress.js';
+import { progressBars, progressLines } from './summary.js';
+import { notCompleted, sweepResult, SweepNotCompletedError } from './sweep-result.js';
 import { allModels } from './progress.js';
-import { sweepProgress } from './progress.js';
+import { settledByCancel, sweepProgress } from './progress.js';
 
 /** Reads a sweep file (TOML, the same keys as the JSON input) and checks it exactly as the workflow will:
  * the input, every suite and tool against the catalog, and every suite's config. Problems name the file
@@ -52,25 +53,43 @@ export async function startSweep(client: Client, input: SweepInput, workflowId =
   });
 }
 
-/** Waits for the sweep, redrawing bars every second when `bars` is on; resolves to the result. */
-export async function waitForSweep(client: Client, handle: WorkflowHandle, options: { bars: boolean }): Promise<SweepResult> {
-  const bars = options.bars ? progressBars() : undefined;
+/** How a waiting command shows progress: bars on a terminal, a line per pair event for pipes and logs. */
+export type ProgressDisplay = 'bars' | 'lines' | 'none';
+
+/** Bars when stderr is a terminal (unless stdout is for JSON), lines otherwise. */
+export function progressDisplay(json: boolean, stream: { isTTY?: boolean } = process.stderr): ProgressDisplay {
+  if (stream.isTTY !== true) return 'lines';
+  return json ? 'none' : 'bars';
+}
+
+/** Waits for the sweep, showing its progress every second as `display` says; resolves to the result. */
+export async function waitForSweep(client: Client, handle: WorkflowHandle, options: { display: ProgressDisplay }): Promise<SweepResult> {
+  const bars = options.display === 'bars' ? progressBars() : options.display === 'lines' ? progressLines() : undefined;
   // Set when the result settles, while the loop below awaits: typed boolean so the loop's test is not
   // narrowed to the initial false.
   let finished = false as boolean;
   const result = sweepResult(handle).finally(() => {
     finished = true;
   });
+  let last: SweepProgress | undefined;
   try {
     while (!finished && bars) {
       try {
-        bars.update(await sweepProgress(client, handle.workflowId));
+        last = await sweepProgress(client, handle.workflowId);
+        bars.update(last);
       } catch {
         // The first query can race the first workflow task; the next tick catches up.
       }
       await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     }
-    const final = await result;
+    const final = await result.catch(async (error: unknown) => {
+      const how = notCompleted(error);
+      if (!how) throw error;
+      // The ended sweep still answers the progress query (a worker replays it); if none does within a few
+      // seconds, what was last shown stands.
+      const progress = await Promise.race([sweepProgress(client, handle.workflowId), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
+      throw new SweepNotCompletedError(handle.workflowId, how, progress ?? (last && how === 'cancelled' ? settledByCancel(last) : last));
+    });
     bars?.update(final);
     return final;
   } finally {

@@ -50,7 +50,7 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     await writeFile(join(dir, 'sim.json'), JSON.stringify({ seed: 1, max_loaded_models: 1, models: [model('sim-ok')] }));
     const sim = await startCli(['sim-server', '--config', join(dir, 'sim.json')], {});
     children.push(sim);
-    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], { TEMPORAL_ADDRESS: h!.server.address });
+    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset-dir', join(dir, 'dataset')], { TEMPORAL_ADDRESS: h!.server.address });
     children.push(worker);
     await writeFile(
       join(dir, 'sweep.toml'),
@@ -68,14 +68,17 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
       ].join('\n'),
     );
 
-    const started = await cli(['sweep', 'start', '--config', join(dir, 'sweep.toml'), '--wait', '--json', '--id', 'cli-sweep']);
+    const started = await cli(['sweep', 'start', '--config', join(dir, 'sweep.toml'), '--wait', '--format', 'json', '--id', 'cli-sweep']);
     const result = JSON.parse(started.stdout) as SweepResult;
     expect(started.code).toBe(5); // ran, but a pair failed
     expect(result.counts).toEqual({ passed: 1, failed: 1, skipped: 0 });
     expect(result.models[0]?.suites[0]?.shard).toMatch(/run-.*-ttft-sim-ok-[0-9a-f]{8}\.parquet$/);
     expect(result.models[1]?.suites[0]?.error).toMatch(/did not load.*sim-missing/);
+    // Not a terminal: progress is a line per pair event on stderr, the reason on the failed one.
+    expect(started.stderr).toMatch(/Z sim-ok · ttft passed\n/);
+    expect(started.stderr).toMatch(/Z sim-missing · ttft failed: .*sim-missing/);
 
-    const status = JSON.parse((await cli(['sweep', 'status', 'cli-sweep', '--json'])).stdout) as SweepProgress;
+    const status = JSON.parse((await cli(['sweep', 'status', 'cli-sweep', '--format', 'json'])).stdout) as SweepProgress;
     expect(status.state).toBe('completed');
     expect(status.models.map((m) => m.state)).toEqual(['passed', 'failed']);
 
@@ -88,9 +91,13 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     expect(retry.models.map((m) => m.model)).toEqual(['sim-missing']);
     expect((await h!.client.workflow.getHandle(retryId).describe()).memo).toMatchObject({ retryOf: 'cli-sweep' });
 
+    // A table with a header and each ended sweep's pair counts; the same rows as JSON.
     const listed = await cli(['sweep', 'list']);
-    expect(listed.stdout).toContain('cli-sweep\t');
-    expect(listed.stdout).toMatch(/cli-sweep-retry-\S+\t\w+\t.*retry of cli-sweep/);
+    expect(listed.stdout).toMatch(/sweep\s+│ status\s+│ started \(UTC\)\s+│ models × suites │ passed │ failed │ skipped │ retry of/);
+    expect(listed.stdout).toMatch(/│ cli-sweep\s+│ FAILED\s+│ [\d-]+ [\d:]+\s+│ 2 × 1\s+│ 1\s+│ 1\s+│ 0\s+│/);
+    const rows = JSON.parse((await cli(['sweep', 'list', '--format', 'json'])).stdout) as Array<{ sweepId: string; status: string; counts?: object; retryOf?: string }>;
+    expect(rows.find((r) => r.sweepId === 'cli-sweep')).toMatchObject({ status: 'FAILED', models: 2, suites: 1, counts: { passed: 1, failed: 1, skipped: 0 } });
+    expect(rows.find((r) => r.sweepId === retryId)).toMatchObject({ retryOf: 'cli-sweep' });
 
     const bad = await cli(['sweep', 'start', '--config', join(dir, 'missing.toml')]);
     expect(bad.code).toBe(2);
@@ -123,6 +130,31 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
 
   // The workflow's memo keeps only the first 50 models (for list views): a skip of the 51st must still be
   // taken, and a typo must count every model.
+  it('start --wait on a sweep cancelled elsewhere prints what it had done and exits 6', async () => {
+    const queue = `cancel-${process.pid}`;
+    const workers = await startWorkers({ target: h!.target, hostQueue: queue, dataDir: join(dir, 'data-cancel'), dataset: join(dir, 'dataset-cancel') });
+    try {
+      // Nothing answers at the endpoint: the first model waits for its server until the cancel.
+      await writeFile(join(dir, 'cancel.toml'), [`models = ["sim-a", "sim-b"]`, `suites = ["ttft"]`, `endpoint = "http://127.0.0.1:9"`, `hostQueue = "${queue}"`].join('\n'));
+      const id = `cancel-${process.pid}`;
+      const waiting = cli(['sweep', 'start', '--config', join(dir, 'cancel.toml'), '--wait', '--id', id]);
+      const handle = h!.client.workflow.getHandle(id);
+      await expect.poll(async () => (await handle.query(sweepProgressQuery, { offset: 0, limit: 10 })).models[0]?.state, { timeout: 60_000 }).toBe('running');
+      expect((await cli(['sweep', 'cancel', id])).code).toBe(0);
+      const ended = await waiting;
+      expect(ended.code).toBe(6);
+      expect(ended.stderr).toContain(`nightshift: sweep ${id} was cancelled before it finished`);
+      expect(ended.stderr).not.toContain('unexpected error');
+      expect(ended.stdout).toMatch(/sim-a.*ttft.*skipped.*sweep cancelled/s);
+      // status says the same afterwards: nothing is left "running".
+      const status = JSON.parse((await cli(['sweep', 'status', id, '--format', 'json'])).stdout) as SweepProgress;
+      expect(status.state).toBe('cancelled');
+      expect(status.models.map((m) => m.state)).toEqual(['cancelled', 'cancelled']);
+    } finally {
+      await workers.shutdown();
+    }
+  });
+
   it('skips any model of a running sweep of more than 50 models', async () => {
     const queue = `big-${process.pid}`;
     const workers = await startWorkers({ target: h!.target, hostQueue: queue, dataDir: join(dir, 'data-skip'), dataset: join(dir, 'dataset-skip') });

@@ -50,7 +50,7 @@ async function sim(models: object[], port = 0): Promise<Child> {
 
 /** `_name` only labels the call site (which worker of the test this is). */
 async function worker(_name: string): Promise<Child> {
-  const child = await startCli(['worker', '--host-queue', `faults-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], {
+  const child = await startCli(['worker', '--host-queue', `faults-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset-dir', join(dir, 'dataset')], {
     TEMPORAL_ADDRESS: h!.server.address,
     TEMPORAL_NAMESPACE: 'default',
   });

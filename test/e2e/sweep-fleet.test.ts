@@ -42,7 +42,7 @@ async function sim(name: string, ttftMs: number): Promise<string> {
 }
 
 async function worker(queue: string, hostOnly: boolean): Promise<Child> {
-  const child = await startCli(['worker', ...(hostOnly ? ['--host-only'] : []), '--host-queue', queue, '--data-dir', join(dir, `data-${queue}`), '--dataset', join(dir, 'dataset')], {
+  const child = await startCli(['worker', ...(hostOnly ? ['--host-only'] : []), '--host-queue', queue, '--data-dir', join(dir, `data-${queue}`), '--dataset-dir', join(dir, 'dataset')], {
     TEMPORAL_ADDRESS: h!.server.address,
     TEMPORAL_NAMESPACE: 'default',
   });

@@ -78,7 +78,7 @@ const chatRequests = () => sim!.stats().models[MODEL]?.routes[CHAT] ?? 0;
 const registryDir = () => join(dir, 'state', 'pids');
 
 async function worker(): Promise<Child> {
-  const child = await startCli(['worker', '--host-queue', hostQueue, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], {
+  const child = await startCli(['worker', '--host-queue', hostQueue, '--data-dir', join(dir, 'data'), '--dataset-dir', join(dir, 'dataset')], {
     TEMPORAL_ADDRESS: h!.server.address,
     TEMPORAL_NAMESPACE: 'default',
     // The pid-file registry the tool runner writes and the worker reaps at start: private to this test.

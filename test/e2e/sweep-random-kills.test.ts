@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 async function worker(queue: string, data: string, dataset: string): Promise<Child> {
-  const child = await startCli(['worker', '--host-queue', queue, '--data-dir', data, '--dataset', dataset], { TEMPORAL_ADDRESS: h!.server.address, TEMPORAL_NAMESPACE: 'default' });
+  const child = await startCli(['worker', '--host-queue', queue, '--data-dir', data, '--dataset-dir', dataset], { TEMPORAL_ADDRESS: h!.server.address, TEMPORAL_NAMESPACE: 'default' });
   children.push(child);
   return child;
 }

@@ -76,7 +76,7 @@ describe('a sweep against real llama-swap, llama-server and lm-eval', { timeout:
   it('publishes every pair once, valid, with load time, llama-server memory and the server\'s token counts', async () => {
     const hostQueue = `real-peers-${process.pid}`;
     const dataset = join(dir, 'dataset');
-    const worker = await startCli(['worker', '--host-queue', hostQueue, '--data-dir', join(dir, 'data'), '--dataset', dataset], {
+    const worker = await startCli(['worker', '--host-queue', hostQueue, '--data-dir', join(dir, 'data'), '--dataset-dir', dataset], {
       TEMPORAL_ADDRESS: h!.server.address,
       TEMPORAL_NAMESPACE: 'default',
       NIGHTSHIFT_STATE_DIR: join(dir, 'state'),

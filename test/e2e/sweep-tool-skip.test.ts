@@ -39,7 +39,7 @@ describe('sweep suites run by a chosen external tool', { timeout: 120_000 }, () 
   it('vllm-bench (throughput), benchlocal (tool-calling) and its packs (evalplus) not installed: each pair skipped with how to install, in the result and in `sweep status`', async () => {
     const queue = `tool-skip-${process.pid}`;
     // The tools absent whatever this machine has: a PATH without them, no tools folder, no overrides.
-    const worker = await startCli(['worker', '--host-queue', queue, '--data-dir', join(dir, 'data'), '--dataset', join(dir, 'dataset')], {
+    const worker = await startCli(['worker', '--host-queue', queue, '--data-dir', join(dir, 'data'), '--dataset-dir', join(dir, 'dataset')], {
       TEMPORAL_ADDRESS: h!.server.address,
       NIGHTSHIFT_STATE_DIR: join(dir, 'state'),
       PATH: '/usr/bin:/bin',

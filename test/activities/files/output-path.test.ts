@@ -55,6 +55,6 @@ describe('output path checks', () => {
     // No server listens at this address: the check must come first for the error to be about the path.
     const target = { address: '127.0.0.1:1', namespace: 'default', connectionOptions: { address: '127.0.0.1:1' } };
     await expect(startWorkers({ target, dataDir: '/proc/nightshift-data' })).rejects.toThrow('--data-dir: cannot write to /proc/nightshift-data');
-    await expect(startWorkers({ target, host: false, dataset: join(dir, 'file', 'ds') })).rejects.toThrow(`--dataset: cannot write to ${join(dir, 'file', 'ds')}`);
+    await expect(startWorkers({ target, host: false, dataset: join(dir, 'file', 'ds') })).rejects.toThrow(`--dataset-dir: cannot write to ${join(dir, 'file', 'ds')}`);
   });
 });

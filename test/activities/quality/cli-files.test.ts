@@ -37,19 +37,19 @@ afterAll(async () => {
 });
 
 describe('quality inspect and rescore', () => {
-  it('rescore --output writes the rescored file and reports no changed verdicts', async () => {
+  it('rescore --out writes the rescored file and reports no changed verdicts', async () => {
     const output = join(dir, 'rescored.json');
-    const r = await run(['quality', 'rescore', sample, '--output', output, ...packFlags]);
+    const r = await run(['quality', 'rescore', sample, '--out', output, ...packFlags]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('rescored 7 responses; 0 verdict(s) changed');
     const saved = JSON.parse(await readFile(output, 'utf8')) as { totals: { passed: number; total: number } };
     expect(saved.totals).toMatchObject({ passed: 4, total: 7 });
   });
 
-  it('rescore needs exactly one of --in-place / --output', async () => {
+  it('rescore needs exactly one of --in-place / --out', async () => {
     const r = await run(['quality', 'rescore', sample]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('give exactly one of --in-place or --output FILE');
+    expect(r.err).toContain('give exactly one of --in-place or --out FILE');
   });
 
   it('inspect --failed lists the failures; --full needs --scenario; --diff compares', async () => {

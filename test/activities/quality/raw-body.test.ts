@@ -116,7 +116,7 @@ describe('raw_body in saved quality results', () => {
     const out = join(dir, 'streamed.json');
     try {
       const code = await quietly(() =>
-        main(['quality', 'run', '--endpoint', proxy.url, '--model', MODEL, '--pack-file', packFile, '--stream', '--timeout-per-case', '30', '--save-json', out, '--quiet']),
+        main(['quality', 'run', '--endpoint', proxy.url, '--model', MODEL, '--pack-file', packFile, '--stream', '--timeout-per-case', '30', '--out', out, '--quiet']),
       );
       expect(code).toBe(0);
     } finally {
@@ -146,7 +146,7 @@ describe('raw_body in saved quality results', () => {
     const proxy = await recordingProxy(sim.port);
     const out = join(dir, 'plain.json');
     try {
-      expect(await quietly(() => main(['quality', 'run', '--endpoint', proxy.url, '--model', MODEL, '--pack-file', packFile, '--timeout-per-case', '30', '--save-json', out, '--quiet']))).toBe(0);
+      expect(await quietly(() => main(['quality', 'run', '--endpoint', proxy.url, '--model', MODEL, '--pack-file', packFile, '--timeout-per-case', '30', '--out', out, '--quiet']))).toBe(0);
     } finally {
       await proxy.close();
     }
@@ -159,7 +159,7 @@ describe('raw_body in saved quality results', () => {
 
     // rescore keeps the body and re-judges the assembled response.
     const rescored = join(dir, 'rescored.json');
-    expect(await quietly(() => main(['quality', 'rescore', out, '--output', rescored, '--pack-file', packFile]))).toBe(0);
+    expect(await quietly(() => main(['quality', 'rescore', out, '--out', rescored, '--pack-file', packFile]))).toBe(0);
     const again = (await readResult(rescored)).packs[0]!.scenarios[0]!;
     expect(again.passed).toBe(true);
     expect(again.raw_body).toEqual(run.raw_body);

@@ -271,7 +271,7 @@ describe('quality runs against the simulated endpoint', () => {
     });
     let code: number;
     try {
-      code = await main([...argv, '--save-json', out]);
+      code = await main([...argv, '--out', out]);
     } finally {
       process.stdout.write = original;
       process.exitCode = undefined;
@@ -296,10 +296,12 @@ describe('quality runs against the simulated endpoint', () => {
     try {
       expect(await main([...argv, '--previous-result', prev, '--exit-on-regression'])).toBe(3);
       expect(await main([...argv, '--previous-result', out, '--exit-on-regression'])).toBe(0);
+      expect(await main(['quality', 'run', '--endpoint', sim.url, '--model', MODEL, '--repeats', '0'])).toBe(2);
+      // The old spelling still works for one release, through the same check.
       expect(await main(['quality', 'run', '--endpoint', sim.url, '--model', MODEL, '--repeat', '0'])).toBe(2);
-      // A --save-json that cannot be written is refused before any scenario runs.
+      // An --out that cannot be written is refused before any scenario runs.
       sim.resetStats();
-      expect(await main([...argv, '--save-json', join(out, 'under-a-file.json')])).toBe(2);
+      expect(await main([...argv, '--out', join(out, 'under-a-file.json')])).toBe(2);
       expect(sim.stats().models[MODEL]?.requests ?? 0).toBe(0);
     } finally {
       process.stdout.write = original;
