@@ -14,3 +14,12 @@ export function terminalTable(options: Table.TableConstructorOptions, stream: St
   if (colourWanted(stream, env)) return new Table(options);
   return new Table({ ...options, style: { ...options.style, head: [], border: [] } });
 }
+
+/** `text` in at most `max` characters, cut in the middle: model ids differ at both ends (org, size, quant). */
+export function shortenMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return text.slice(0, max);
+  const keep = max - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
