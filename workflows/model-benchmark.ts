@@ -168,15 +168,17 @@ export async function modelBenchmark(input: ModelBenchmarkInput): Promise<ModelP
   }
   progress.state = modelStateOf(progress.suites);
   status(progress.state);
-  setCurrentDetails(`${input.model}: ${progress.state}`);
   const failed = progress.suites.filter((s) => s.state === 'failed');
+  const reasons = failed.map((s) => `${s.suite}: ${(s.error ?? 'failed').split('\n', 1)[0] ?? ''}`);
+  // The Web UI shows this line with the workflow: a failed model says why, not only "failed".
+  setCurrentDetails(`${input.model}: ${progress.state}${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`);
   if (failed.length > 0 && patched('child-fails-on-failed-pairs')) {
     // Everything that passed is published; the child ends Failed (red in the Web UI) with each failed
     // pair's reason, and its progress for the sweep in the failure's details.
     throw ApplicationFailure.create({
       type: PAIRS_FAILED,
       nonRetryable: true,
-      message: `${failed.length} of ${progress.suites.length} suites failed for ${input.model}:\n${failed.map((s) => `${s.suite}: ${(s.error ?? 'failed').split('\n', 1)[0] ?? ''}`).join('\n')}`,
+      message: `${failed.length} of ${progress.suites.length} suites failed for ${input.model}:\n${reasons.join('\n')}`,
       details: [progress],
     });
   }

@@ -78,6 +78,10 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     expect(started.stderr).toMatch(/Z sim-ok · ttft passed\n/);
     expect(started.stderr).toMatch(/Z sim-missing · ttft failed: .*sim-missing/);
 
+    // The Web UI shows a workflow's current details: the failed model's says why.
+    const meta = await h!.client.workflow.getHandle('cli-sweep/sim-missing').query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toMatch(/^sim-missing: failed — ttft: .*did not load/);
+
     const status = JSON.parse((await cli(['sweep', 'status', 'cli-sweep', '--format', 'json'])).stdout) as SweepProgress;
     expect(status.state).toBe('completed');
     expect(status.models.map((m) => m.state)).toEqual(['passed', 'failed']);
