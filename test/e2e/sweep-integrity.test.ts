@@ -27,7 +27,15 @@ beforeAll(async () => {
   const harness = await startHarness();
   h = harness;
   sim = await startSimServer({
-    config: { seed: 3, max_loaded_models: 3, models: ['sim-reuse', 'sim-second', 'sim-third'].map((id) => ({ id, preload: true, ttft_ms: 2, decode_tokens_per_second: 400 })) },
+    config: {
+      seed: 3,
+      max_loaded_models: 4,
+      models: [
+        ...['sim-reuse', 'sim-second', 'sim-third'].map((id) => ({ id, preload: true, ttft_ms: 2, decode_tokens_per_second: 400 })),
+        // A context window too small for one of the prompts a sweep asks for.
+        { id: 'sim-short-context', preload: true, ttft_ms: 2, decode_tokens_per_second: 400, context_length: 256 },
+      ],
+    },
   });
   workers = await startWorkers({ target: harness.target, hostQueue, dataDir: join(dir, 'data'), dataset: join(dir, 'dataset') });
 });
@@ -77,6 +85,38 @@ describe('sweep integrity', { timeout: 120_000 }, () => {
       .sort((a, b) => a.timestamp.localeCompare(b.timestamp))
       .map((e) => e.results.find((r) => r.name === 'ttft_ms_p32_c1')?.tags?.samples);
     expect(samples).toEqual(['2', '5']);
+  });
+
+  it('a suite that measured only part of its cells publishes them and fails its pair, with the reason, in the sweep', async () => {
+    const id = `partial-${process.pid}`;
+    const handle = await h!.client.workflow.start(benchmarkSweep, {
+      taskQueue: 'nightshift',
+      workflowId: id,
+      args: [
+        {
+          models: ['sim-short-context'],
+          suites: ['ttft'],
+          endpoint: sim!.url,
+          hostQueue,
+          warmUp: false,
+          unload: false,
+          suiteConfig: { ttft: { prompt_tokens: [32, 2048], repeats: 2, warmup_rounds: 0, calibrate_prompts: false, max_tokens: 4 } },
+        },
+      ],
+    });
+    const result = await sweepResult(handle);
+    expect(result.counts).toEqual({ passed: 0, failed: 1, skipped: 0 });
+    const pair = result.models[0]?.suites[0];
+    expect(pair?.state).toBe('failed');
+    expect(pair?.error).toMatch(/1 of 2 cells produced no measurement/);
+    expect(result.failures[0]).toMatchObject({ model: 'sim-short-context', suite: 'ttft' });
+    // What was measured is published: the 32-token cell, and the envelope says what is missing.
+    expect(pair?.shard).toBeDefined();
+    const [envelope] = await readEnvelopes(pair!.shard!);
+    expect(envelope?.results.some((r) => r.name === 'ttft_ms_p32_c1')).toBe(true);
+    // The 2048-token cell has no figure, only the count of its failed requests and the server's reason.
+    expect(envelope?.results.filter((r) => r.name.includes('_p2048_')).map((r) => [r.name, r.value])).toEqual([['failed_requests_p2048_c1', 2]]);
+    expect(envelope?.errors?.join('\n')).toMatch(/p2048_c1: every request failed.*\n.*exceeds the available context size/);
   });
 
   it('two sweeps on one host run one after another: the second waits (visibly, with its place) until the first is done', async () => {
