@@ -32,3 +32,26 @@ function isDeadLocalWorker(identity: string): boolean {
     return true;
   }
 }
+
+/** Two host workers that start at the same moment both pass the check above: neither polls yet. Once this
+ * one polls (its identity is on the server's list), look again. Of two live workers the one whose identity
+ * sorts last gives way, so exactly one remains whichever looks first. Resolves to the worker this one must
+ * give way to, or undefined. */
+export async function yieldToSimultaneousWorker(
+  client: Client,
+  namespace: string,
+  hostQueue: string,
+  identity: string,
+  options: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
+): Promise<string | undefined> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  while (Date.now() < deadline && options.signal?.aborted !== true) {
+    const pollers = await activityPollers(client, namespace, hostQueue);
+    if (pollers.some((p) => p.identity === identity)) {
+      const earlier = pollers.filter((p) => p.identity !== identity && p.lastSeenMs < ALIVE_WITHIN_MS && !isDeadLocalWorker(p.identity) && p.identity < identity);
+      return earlier[0]?.identity;
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));
+  }
+  return undefined;
+}

@@ -13,7 +13,8 @@ import { connectClient, connectWorker } from './connection.js';
 import { temporalTarget, type TemporalTarget } from './temporal-target.js';
 import { defaultHostQueue, HOST_WORKER } from './options.js';
 import { ensureSearchAttributes } from './search-attributes.js';
-import { refuseSecondHostWorker } from './one-host-worker.js';
+import { refuseSecondHostWorker, yieldToSimultaneousWorker } from './one-host-worker.js';
+import { InputError } from '../activities/errors.js';
 import { Client } from '@temporalio/client';
 import { hostname } from 'node:os';
 import { memoryProbe } from './memory-probe.js';
@@ -30,6 +31,8 @@ export interface RunWorkersOptions {
   /** Suites the workers know (default: the built-in catalog; tests add entries). */
   catalog?: SuiteCatalog;
   memory?: MemoryProbe;
+  /** The workers' identity on the server (default "<pid>@<hostname>", which the dead-worker checks read). */
+  identity?: string;
   /** Replace activities (benchmarks of the orchestration alone use no-op activities). */
   activities?: Partial<SweepActivities>;
   /** Pid-file registry of external tools' process groups, reaped at host worker start (default:
@@ -58,7 +61,7 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
   // activities' server calls (host lease, pollers).
   const clientConnection = await connectClient(target);
   const client = new Client({ connection: clientConnection, namespace: target.namespace });
-  const identity = `${process.pid}@${hostname()}`;
+  const identity = options.identity ?? `${process.pid}@${hostname()}`;
   let searchAttributes = false;
   try {
     if (orchestration) searchAttributes = await ensureSearchAttributes(clientConnection, target.namespace);
@@ -111,18 +114,37 @@ export async function startWorkers(options: RunWorkersOptions = {}): Promise<Run
     );
   }
   if (workers.length === 0) throw new Error('nothing to run: both the host and the orchestration worker are disabled');
+  let conflict: Error | undefined;
+  const settling = new AbortController();
   const done = Promise.all(workers.map((w) => w.run())).then(
     async () => {
+      settling.abort();
       await connection.close();
       await clientConnection.close();
+      if (conflict) throw conflict;
     },
     async (error: unknown) => {
+      settling.abort();
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await connection.close().catch(() => {});
       await clientConnection.close().catch(() => {});
       throw error;
     },
   );
+  if (host) {
+    yieldToSimultaneousWorker(client, target.namespace, hostQueue, identity, { signal: settling.signal }).then(
+      (other) => {
+        if (other === undefined) return;
+        conflict = new InputError(
+          `another host worker (${other}) started polling host queue "${hostQueue}" at the same moment; a host runs one eval at a time, so this one stops. Start it again with another --host-queue if both were meant to run`,
+        );
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      },
+      (error: unknown) => {
+        Runtime.instance().logger.warn(`could not check host queue "${hostQueue}" for a worker that started at the same moment: ${(error as Error).message}`);
+      },
+    );
+  }
   return {
     hostQueue,
     namespace: target.namespace,

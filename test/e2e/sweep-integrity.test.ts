@@ -176,6 +176,27 @@ describe('sweep integrity', { timeout: 120_000 }, () => {
     expect(error?.message).toContain('exited 2 before it was ready');
     expect(error?.message).toMatch(new RegExp(`another host worker \\(${process.pid}@[^)]+\\) polls host queue "${hostQueue}"`));
   });
+
+  it('of two host workers started at the same moment on one queue, exactly one keeps running', async () => {
+    const queue = `twins-${process.pid}`;
+    // Both start at once, so both pass the check at start (neither polls yet); once both poll, one stops.
+    const twins = await Promise.allSettled(
+      ['twin-a', 'twin-b'].map((name) => startWorkers({ target: h!.target, hostQueue: queue, orchestration: false, dataDir: join(dir, name), identity: `${name}@test` })),
+    );
+    const started = twins.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+    try {
+      // The one that gives way stops once its open long poll returns (up to about a minute).
+      const settled = started.map(() => false);
+      const stops = started.map((w, i) => w.done.then(() => new Error('stopped without a reason'), (e: unknown) => e as Error).finally(() => (settled[i] = true)));
+      const refused = twins.filter((t) => t.status === 'rejected').map((t) => t.reason as Error);
+      if (refused.length === 0) refused.push(await Promise.race([...stops, new Promise<Error>((r) => setTimeout(() => r(new Error('neither stopped within 90 s')), 90_000))]));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]?.message).toMatch(new RegExp(`another host worker \\(twin-a@test\\) (started polling|polls) host queue "${queue}"`));
+      expect(settled.filter((done) => !done)).toHaveLength(1);
+    } finally {
+      for (const w of started) await w.shutdown().catch(() => undefined);
+    }
+  });
 });
 
 async function waitFor(check: () => Promise<boolean>): Promise<void> {
