@@ -3,6 +3,7 @@
 // sequential or concurrent, streamed or not; and what the server says about its limits is read.
 import { describe, expect, it } from 'vitest';
 import { createOpenAIClient } from '../../../activities/endpoint/openai-client.js';
+import { ensureModelReady } from '../../../activities/endpoint/llama-swap.js';
 import { readServerLimits } from '../../../activities/endpoint/server-limits.js';
 import { useLlamaServer } from './start-llama-server.js';
 
@@ -11,6 +12,15 @@ const server = useLlamaServer({ context: 4096, slots: 2 });
 describe('against llama-server', () => {
   it('reads its slots and per-slot context', async () => {
     expect(await readServerLimits(server().url, server().model)).toEqual({ slots: 2, contextTokens: 2048, source: 'llama.cpp /props' });
+  });
+
+  // A plain llama-server answers whatever model id a request names; Nightshift checks the id against its
+  // /v1/models (the --alias, or the file it serves) so results are never published under a wrong name.
+  it('takes the id it serves and refuses another one, listing what it serves', async () => {
+    await expect(ensureModelReady(server().url, server().model)).resolves.toMatchObject({});
+    await expect(ensureModelReady(server().url, 'gemma-3-270m')).rejects.toThrow(
+      new RegExp(`model "gemma-3-270m" is not served by ${server().url.replace(/[.]/g, '\\.')}.*; it serves: ${server().model}`),
+    );
   });
 
   it('never fails a request on a connection the server closed after a streamed reply', async () => {
