@@ -2,40 +2,25 @@
 // real Temporal dev server, in-process workers, the simulated endpoint. The pair passes, the published
 // envelope carries benchlocal-cli's pack score, and Nightshift's verifiers give every scenario the verdict
 // benchlocal-cli gave the same saved response.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readEnvelopes } from '../../activities/dataset/query.js';
 import { RESULT_FILE } from '../../activities/suites/external/benchlocal-suite.js';
 import { main } from '../../client/cli.js';
-import { startSimServer, type SimServer } from '../../client/sim-server/server.js';
 import { sweepResult } from '../../client/temporal/sweep-result.js';
-import { startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
-import { startHarness, type Harness } from '../workflows/harness.js';
+import { startSweepRig, type SweepRig } from '../support/sweep-rig.js';
 import { ensureTool } from '../support/tools.js';
 
-const hostQueue = `benchlocal-${process.pid}`;
-let h: Harness | undefined;
-let sim: SimServer | undefined;
-let workers: RunningWorkers | undefined;
-let dir: string;
+let rig: SweepRig | undefined;
 
 beforeAll(async () => {
   ensureTool('benchlocal');
-  dir = await mkdtemp(join(tmpdir(), 'ns-sweep-benchlocal-'));
-  h = await startHarness();
-  sim = await startSimServer({ config: { seed: 7, models: [{ id: 'sim-tools', preload: true, ttft_ms: 2, decode_tokens_per_second: 5000, tool_call_rate: 0.6 }] } });
-  workers = await startWorkers({ target: h.target, hostQueue, dataDir: join(dir, 'data'), dataset: join(dir, 'dataset') });
+  rig = await startSweepRig('sweep-benchlocal', { seed: 7, models: [{ id: 'sim-tools', preload: true, ttft_ms: 2, decode_tokens_per_second: 5000, tool_call_rate: 0.6 }] });
 });
 
-afterAll(async () => {
-  await workers?.shutdown();
-  await sim?.close();
-  await h?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => rig?.close());
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -52,14 +37,15 @@ const verdicts = (saved: Saved) => Object.fromEntries(saved.packs.flatMap((p) =>
 
 describe('tool-calling by benchlocal-cli in a sweep', { timeout: 600_000 }, () => {
   it('publishes its pack score, and Nightshift judges its saved responses the same way', async () => {
-    const handle = await h!.client.workflow.start(benchmarkSweep, {
+    const { h, sim, dir, hostQueue } = rig!;
+    const handle = await h.client.workflow.start(benchmarkSweep, {
       taskQueue: 'nightshift',
       workflowId: `benchlocal-${process.pid}`,
       args: [
         {
           models: ['sim-tools'],
           suites: ['tool-calling'],
-          endpoint: sim!.url,
+          endpoint: sim.url,
           hostQueue,
           warmUp: false,
           unload: false,

@@ -3,30 +3,23 @@
 // simulated model answers with known-correct code, one with wrong code; the model code runs in the
 // sandbox, and each published envelope must say which passed and why the others failed. A sweep that did
 // not opt in to code execution is refused before any model code runs.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelopes } from '../../activities/dataset/query.js';
 import { resolvePacks } from '../../activities/suites/quality/pack-loader.js';
 import type { Pack, Scenario } from '../../activities/suites/quality/pack-types.js';
 import { lcbFunctionName } from '../../activities/suites/quality/verifiers/code-reasoning.js';
-import { startSimServer, type SimServer } from '../../client/sim-server/server.js';
-import { startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { benchmarkSweep } from '../../workflows/benchmark-sweep.js';
 import { isRecord } from '../../workflows/shared/records.js';
-import { startHarness, type Harness } from '../workflows/harness.js';
+import { startSweepRig, type SweepRig } from '../support/sweep-rig.js';
 import { ensureTool } from '../support/tools.js';
 
 const RIGHT = 'sim-coder-right';
 const WRONG = 'sim-coder-wrong';
-const hostQueue = `code-suites-${process.pid}`;
 const HUMANEVAL = ['HumanEval-0', 'HumanEval-12', 'HumanEval-25'];
 const LCB = ['LCBv6-3702', 'LCBv6-3684', 'LCBv6-3768'];
-let h: Harness | undefined;
-let sim: SimServer | undefined;
-let workers: RunningWorkers | undefined;
-let dir: string;
+let rig: SweepRig | undefined;
 
 const entryPoint = (s: Scenario): string => {
   const raw = isRecord(s.raw_problem) ? s.raw_problem : {};
@@ -34,7 +27,6 @@ const entryPoint = (s: Scenario): string => {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ns-code-suites-'));
   const fixtures = join(import.meta.dirname, '..', 'activities', 'quality', 'fixtures');
   const answers = {
     ...(JSON.parse(await readFile(join(fixtures, 'humaneval-plus-answers.json'), 'utf8')) as Record<string, string>),
@@ -53,29 +45,22 @@ beforeAll(async () => {
       : { match: signature(s), reply: `\`\`\`python\ndef ${entryPoint(s)}(*args):\n    assert False, "not implemented"\n\`\`\`` },
   );
   const model = (id: string, scripts: unknown[]) => ({ id, preload: true, ttft_ms: 1, decode_tokens_per_second: 20000, prefill_tokens_per_second: 1_000_000, jitter: 0, scripts });
-  h = await startHarness();
-  sim = await startSimServer({ config: { seed: 5, max_loaded_models: 2, models: [model(RIGHT, right), model(WRONG, wrong)] } });
-  workers = await startWorkers({ target: h.target, hostQueue, dataDir: join(dir, 'data'), dataset: join(dir, 'dataset') });
+  rig = await startSweepRig('code-suites', { seed: 5, max_loaded_models: 2, models: [model(RIGHT, right), model(WRONG, wrong)] });
 });
 
-afterAll(async () => {
-  await workers?.shutdown();
-  await sim?.close();
-  await h?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => rig?.close());
 
 function sweep(id: string, allow: boolean) {
   const codeConfig = (scenarios: string[]) => ({ scenarios, timeout_per_case: 30, allow_code_execution: allow });
-  return h!.client.workflow.start(benchmarkSweep, {
+  return rig!.h.client.workflow.start(benchmarkSweep, {
     taskQueue: 'nightshift',
     workflowId: `${id}-${process.pid}`,
     args: [
       {
         models: [RIGHT, WRONG],
         suites: ['evalplus', 'code-accuracy'],
-        endpoint: sim!.url,
-        hostQueue,
+        endpoint: rig!.sim.url,
+        hostQueue: rig!.hostQueue,
         warmUp: false,
         unload: false,
         suiteAttempts: 1,
@@ -86,9 +71,9 @@ function sweep(id: string, allow: boolean) {
 }
 
 async function envelopeOf(suite: string, model: string) {
-  const shards = (await readdir(join(dir, 'dataset', 'data'))).filter((f) => f.includes(`-${suite}-${model}-`));
+  const shards = (await readdir(join(rig!.dir, 'dataset', 'data'))).filter((f) => f.includes(`-${suite}-${model}-`));
   expect(shards, `${suite} ${model}`).toHaveLength(1);
-  const [envelope] = await readEnvelopes(join(dir, 'dataset', 'data', shards[0]!));
+  const [envelope] = await readEnvelopes(join(rig!.dir, 'dataset', 'data', shards[0]!));
   return envelope!;
 }
 
@@ -114,7 +99,7 @@ describe('code suites in a sweep', { timeout: 300_000 }, () => {
   });
 
   it('without allow_code_execution the suites fail with how to allow it, and no code runs', async () => {
-    const before = sim!.stats().models[RIGHT]?.routes['/v1/chat/completions'] ?? 0;
+    const before = rig!.sim.stats().models[RIGHT]?.routes['/v1/chat/completions'] ?? 0;
     // Every pair failing ends the sweep red (PairsFailed), each pair with the refusal as its error.
     const failure = await (await sweep('code-suites-refused', false)).result().then(
       () => undefined,
@@ -125,6 +110,6 @@ describe('code suites in a sweep', { timeout: 300_000 }, () => {
       expect(failure).toContain(`${pair}: ConfigError: `);
     }
     expect(failure?.match(/nothing is executed without allow_code_execution = true/g)).toHaveLength(4);
-    expect(sim!.stats().models[RIGHT]?.routes['/v1/chat/completions'] ?? 0).toBe(before);
+    expect(rig!.sim.stats().models[RIGHT]?.routes['/v1/chat/completions'] ?? 0).toBe(before);
   });
 });
