@@ -2,7 +2,8 @@
 // queue named for this host) and the orchestration worker (workflows, publish) in one process, or either
 // alone. Prints one JSON line {"event":"ready",...} on stdout once polling; SIGINT/SIGTERM shut down
 // gracefully (running activities are cancelled and drained).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../terminal/log-options.js';
 import { InputError } from '../../activities/errors.js';
 import { renamedFlag, temporalFlags, withExamples } from './grammar.js';
 
@@ -15,8 +16,12 @@ export function registerWorkerCommand(program: Command): void {
     .option('--host-queue <name>', 'host task queue (default $NIGHTSHIFT_HOST_QUEUE or nightshift-host-<hostname>)')
     .option('--data-dir <dir>', 'journals and work directories (default $NIGHTSHIFT_DATA_DIR or ./.nightshift)')
     .option('--dataset-dir <dir>', 'dataset directory for shards when a sweep names none (default $NIGHTSHIFT_DATASET_DIR or ./dataset)')
-    .action(async (o: { hostOnly?: boolean; orchestrationOnly?: boolean; hostQueue?: string; dataDir?: string; datasetDir?: string }) => {
+    .addOption(new Option('--log-format <format>', 'log as text lines or pino JSON lines, on stderr').choices(LOG_FORMATS).default('text'))
+    .addOption(new Option('--log-level <level>', 'least severe log level shown').choices(LOG_LEVELS).default('info'))
+    .action(async (o: { hostOnly?: boolean; orchestrationOnly?: boolean; hostQueue?: string; dataDir?: string; datasetDir?: string; logFormat: LogFormat; logLevel: LogLevel }) => {
       if (o.hostOnly && o.orchestrationOnly) throw new InputError('--host-only and --orchestration-only exclude each other');
+      const { installWorkerLogging } = await import('../terminal/worker-logging.js');
+      installWorkerLogging(o.logFormat, o.logLevel);
       // The worker SDK (and its native bridge) loads only for this command.
       const { startWorkers } = await import('../../workers/run.js');
       const workers = await startWorkers({

@@ -50,7 +50,7 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     await writeFile(join(dir, 'sim.json'), JSON.stringify({ seed: 1, max_loaded_models: 1, models: [model('sim-ok')] }));
     const sim = await startCli(['sim-server', '--config', join(dir, 'sim.json')], {});
     children.push(sim);
-    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset-dir', join(dir, 'dataset')], { TEMPORAL_ADDRESS: h!.server.address });
+    const worker = await startCli(['worker', '--host-queue', `cli-${process.pid}`, '--data-dir', join(dir, 'data'), '--dataset-dir', join(dir, 'dataset'), '--log-format', 'json'], { TEMPORAL_ADDRESS: h!.server.address });
     children.push(worker);
     await writeFile(
       join(dir, 'sweep.toml'),
@@ -94,6 +94,12 @@ describe('nightshift sweep', { timeout: 120_000 }, () => {
     expect(retry.retryOf).toBe('cli-sweep');
     expect(retry.models.map((m) => m.model)).toEqual(['sim-missing']);
     expect((await h!.client.workflow.getHandle(retryId).describe()).memo).toMatchObject({ retryOf: 'cli-sweep' });
+
+    // --log-format json: every line the worker logged (the SDK's too) is one JSON object.
+    const logged = worker.output().trim().split('\n');
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) expect(JSON.parse(line)).toMatchObject({ command: 'worker', msg: expect.any(String) as string });
+    expect(logged.some((l) => l.includes('"msg":"Worker state changed"'))).toBe(true);
 
     // A table with a header and each ended sweep's pair counts; the same rows as JSON.
     const listed = await cli(['sweep', 'list']);
