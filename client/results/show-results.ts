@@ -1,7 +1,7 @@
 // `nightshift results`' work: the published results through DuckDB, oldest first, or with --latest the
 // leaderboard (the latest result per group, the rule in activities/dataset/latest-per-group.ts), as a
 // table, JSON or CSV.
-import { terminalTable } from '../terminal/table.js';
+import { fittedTable, terminalWidth } from '../terminal/table.js';
 import { defaultDatasetDir } from '../../activities/dataset/location.js';
 import { leaderboard, queryResults, type LeaderboardRow, type ResultFilter, type ResultRow } from '../../activities/dataset/query.js';
 import { InputError } from '../../activities/errors.js';
@@ -40,7 +40,7 @@ function cell(row: ResultRow | LeaderboardRow, column: Column, inTable = false):
   return String(fields[column]);
 }
 
-export function render(rows: ReadonlyArray<ResultRow | LeaderboardRow>, format: ResultsOptions['format'], columns: readonly Column[] = COLUMNS): string {
+export function render(rows: ReadonlyArray<ResultRow | LeaderboardRow>, format: ResultsOptions['format'], columns: readonly Column[] = COLUMNS, width: number | undefined = terminalWidth()): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'csv') {
     const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(c === 'tags' ? JSON.stringify(r.tags) : cell(r, c))).join(','))];
@@ -48,9 +48,12 @@ export function render(rows: ReadonlyArray<ResultRow | LeaderboardRow>, format: 
   }
   if (rows.length === 0) return 'no results\n';
   const shown = columns.filter((c) => !TABLE_HIDDEN.includes(c));
-  const table = terminalTable({ head: [...shown] });
-  for (const row of rows) table.push(shown.map((c) => cell(row, c, true)));
-  return `${table.toString()}\n${rows.length} result${rows.length === 1 ? '' : 's'}\n`;
+  // On a terminal the git sha (its first characters are enough), then the result name, the model id and the
+  // chip give way, shortened in the middle; value and unit never do.
+  const order = [['git_sha', 12], ['name', 24], ['model', 24], ['chip', 24], ['name', 12], ['model', 12]] as const;
+  const giveWay = order.map(([c, least]) => [shown.indexOf(c), least] as const).filter(([c]) => c >= 0);
+  const table = fittedTable(shown, rows.map((row) => shown.map((c) => cell(row, c, true))), width, giveWay);
+  return `${table}\n${rows.length} result${rows.length === 1 ? '' : 's'}\n`;
 }
 
 function csvField(text: string): string {

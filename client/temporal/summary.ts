@@ -1,7 +1,7 @@
 // The end-of-sweep table and the live bars (cli-progress), one row per (model, suite).
 import cliProgress from 'cli-progress';
 import { basename, dirname } from 'node:path';
-import { shortenMiddle, terminalTable } from '../terminal/table.js';
+import { fittedTable, shortenMiddle, terminalWidth } from '../terminal/table.js';
 import type { SuiteProgressState, SweepProgress } from '../../workflows/progress.js';
 
 export function formatDuration(ms: number | undefined): string {
@@ -15,31 +15,18 @@ export function formatDuration(ms: number | undefined): string {
 /** The end-of-sweep table: one row per (model, suite). On a terminal it fits `width` (long ids and shard
  * names shortened in the middle); the shards' folder and the reasons of failed or skipped pairs follow
  * below the table, once each, instead of widening it. */
-export function summaryTable(progress: SweepProgress, width: number | undefined = process.stdout.isTTY ? process.stdout.columns : undefined): string {
+export function summaryTable(progress: SweepProgress, width: number | undefined = terminalWidth()): string {
   const rows = progress.models.flatMap((m) => m.suites.map((s) => ({ model: m.model, s })));
   const shardDirs = [...new Set(rows.flatMap(({ s }) => (s.shard ? [dirname(s.shard)] : [])))];
   const cells = rows.map(({ model, s }) => [model, s.suite, s.state, String(s.attempt || ''), formatDuration(s.elapsedMs), s.shard ? (shardDirs.length === 1 ? basename(s.shard) : s.shard) : '']);
-  const head = ['model', 'suite', 'state', 'attempt', 'elapsed', 'shard'];
-  const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => (r[c] ?? '').length)));
-  if (width !== undefined) {
-    // Borders and padding take 3 characters per column plus 1; the shard and then the model column give
-    // way, the shard first (its full path is in `sweep status` and the dataset).
-    let over = widths.reduce((a, b) => a + b, 0) + 3 * widths.length + 1 - width;
-    for (const [c, least] of [[5, 24], [0, 20], [5, 12], [0, 12]] as const) {
-      if (over <= 0) break;
-      const give = Math.min(over, Math.max(0, (widths[c] ?? 0) - least));
-      widths[c] = (widths[c] ?? 0) - give;
-      over -= give;
-    }
-  }
-  const table = terminalTable({ head });
-  for (const r of cells) table.push(r.map((cell, c) => shortenMiddle(cell, widths[c] ?? cell.length)));
+  // The shard gives way first (its full path is in `sweep status` and the dataset), then the model id.
+  const table = fittedTable(['model', 'suite', 'state', 'attempt', 'elapsed', 'shard'], cells, width, [[5, 24], [0, 20], [5, 12], [0, 12]]);
   const notes: string[] = [];
   if (shardDirs.length === 1) notes.push(`shards in ${shardDirs[0] ?? ''}`);
   const why = rows.filter(({ s }) => (s.state === 'failed' || s.state === 'skipped') && s.error);
   for (const { model, s } of why.slice(0, 20)) notes.push(`${model} · ${s.suite} ${s.state}: ${firstLine(s.error ?? '')}`);
   if (why.length > 20) notes.push(`… and ${why.length - 20} more (nightshift sweep status ${progress.sweepId})`);
-  return [table.toString(), ...notes].join('\n');
+  return [table, ...notes].join('\n');
 }
 
 /** Progress for a pipe or a log file: one line each time a pair starts or ends (with its reason when it

@@ -1,9 +1,11 @@
-// The sweep's terminal output: a summary table that fits the terminal (ids shortened in the middle, the
+// The terminal's tables — the sweep summary and `nightshift results` — and the sweep's progress: a summary table that fits the terminal (ids shortened in the middle, the
 // shards' folder and the reasons below it) and bars that say failed/skipped/queued instead of "100 %",
 // never go backwards within a run of a pair, and show "starting" instead of "0/?".
 import { describe, expect, it } from 'vitest';
 import { barView, summaryTable } from '../../client/temporal/summary.js';
 import { shortenMiddle } from '../../client/terminal/table.js';
+import { render } from '../../client/results/show-results.js';
+import type { ResultRow } from '../../activities/dataset/query.js';
 import type { ModelProgress, SweepProgress } from '../../workflows/progress.js';
 
 const model = (id: string, suites: ModelProgress['suites']): ModelProgress => ({ model: id, slug: id, workflowId: `s/${id}`, state: 'passed', memory: [], suites });
@@ -72,5 +74,24 @@ describe('shortenMiddle', () => {
     expect(shortenMiddle('abcdefghij', 5)).toBe('ab…ij');
     expect(shortenMiddle('abc', 5)).toBe('abc');
     expect(shortenMiddle('abcdefghij', 1)).toBe('a');
+  });
+});
+
+describe('results table', () => {
+  const row = (name: string): ResultRow => ({
+    timestamp: '2026-11-24T02:00:00Z', suite: 'ttft', model: long, name, metric: 'ttft_ms', value: 40.5, unit: 'ms',
+    git_sha: '0123456789abcdef0123456789abcdef01234567', trigger: 'schedule', model_revision: null, quantization: null, tags: {}, envelope_hash: 'ab',
+  });
+  const rows = [row('ttft_ms_p2048_c16_with_a_long_scenario_suffix'), row('ttft_ms_p32_c1')];
+
+  it('fits a 120-column terminal, keeping the value and unit whole', () => {
+    const text = render(rows, 'table', undefined, 120);
+    for (const line of text.split('\n').filter((l) => /^[┌│├└]/.test(l))) expect(line.length).toBeLessThanOrEqual(120);
+    expect(text).toMatch(/│ 40\.5\s+│ ms\s+│/);
+    expect(text).toContain('…');
+  });
+
+  it('a pipe gets every character', () => {
+    expect(render(rows, 'table', undefined, undefined)).toContain(long);
   });
 });
